@@ -1,0 +1,56 @@
+// The whole control plane as one Fastify plugin tree. server.ts listens; tests build it with
+// buildApp() and call inject(). Order: config → external resources → app-wide behaviour → features.
+import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config/config.ts'
+import type { Database } from './db/database.ts'
+import type { SharedState } from './shared-state/shared-state.ts'
+import { loggerOptions } from './lib/logger.ts'
+import databasePlugin from './plugins/external/database.ts'
+import sharedStatePlugin from './plugins/external/shared-state.ts'
+import metricsPlugin from './plugins/external/metrics.ts'
+import swaggerPlugin from './plugins/external/swagger.ts'
+import errorHandler from './plugins/app/error-handler.ts'
+import requestContext, { REQUEST_ID_HEADER, pickRequestId } from './plugins/app/request-context.ts'
+import authPlugin from './plugins/app/auth.ts'
+import healthRoutes from './modules/health/health.routes.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+export interface AppOptions {
+  config: Config
+  /** Injected by tests and the CLI; otherwise opened from the config. */
+  database?: Database
+  state?: SharedState
+  logger?: boolean
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : loggerOptions(opts.config.logLevel),
+    genReqId: (req) => pickRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', opts.config)
+  await app.register(fp(async () => {}, { name: 'config' }))
+  await app.register(databasePlugin, { database: opts.database })
+  await app.register(sharedStatePlugin, { state: opts.state })
+  await app.register(metricsPlugin)
+  await app.register(swaggerPlugin)
+  await app.register(errorHandler)
+  await app.register(requestContext)
+  await app.register(authPlugin)
+
+  await app.register(healthRoutes)
+  return app
+}

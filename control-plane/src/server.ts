@@ -1,0 +1,35 @@
+// Runner only: load config (fail fast, one line), build the app, listen, shut down gracefully.
+import { loadConfig, ConfigError } from './config/config.ts'
+import { buildApp } from './app.ts'
+
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`switchboard: configuration error: ${err.message}\n`)
+      process.exit(78) // EX_CONFIG
+    }
+    throw err
+  }
+  const app = await buildApp({ config })
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 10_000).unref()
+    await app.close()
+    clearTimeout(force)
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  await app.listen({ host: config.http.host, port: config.http.port })
+}
+
+main().catch((err) => {
+  process.stderr.write(`switchboard: failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})
