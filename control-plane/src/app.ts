@@ -16,6 +16,7 @@ import errorHandler from './plugins/app/error-handler.ts'
 import requestContext, { REQUEST_ID_HEADER, pickRequestId } from './plugins/app/request-context.ts'
 import authPlugin from './plugins/app/auth.ts'
 import healthRoutes from './modules/health/health.routes.ts'
+import domainsRoutes from './modules/domains/domains.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,7 +36,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(opts.config.logLevel),
     genReqId: (req) => pickRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-    requestIdLogLabel: 'requestId',
     bodyLimit: 1_048_576,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     forceCloseConnections: true,
@@ -52,5 +52,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin)
 
   await app.register(healthRoutes)
+  await app.register(async (api) => {
+    await api.register(domainsRoutes)
+  }, { prefix: '/api/v1' })
   return app
 }

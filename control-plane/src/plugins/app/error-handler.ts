@@ -38,6 +38,7 @@ export default fp(
         })
       }
       req.log.error({ err }, 'unhandled error')
+      if (process.env.SB_DEBUG_ERRORS) console.error(err)
       return reply.status(500).send({ error: { code: 'internal_error', message: 'internal error; quote the request id when reporting it', requestId: req.id } })
     })
     app.setNotFoundHandler((req, reply) =>
