@@ -1,0 +1,144 @@
+// What compileSnapshot reads: plain rows shaped like the Prisma models (prisma/schema.prisma),
+// reduced to the fields routing needs. Prisma rows carry more fields; they still fit structurally,
+// so the repository can pass `findMany({ include: ... })` results straight in.
+import type {
+  ClassOfService,
+  GroupStrategy,
+  NumberClass,
+  QueueStrategy,
+  RecordingPolicy,
+  SipTransport,
+  TargetType,
+} from './types.ts';
+
+export interface DomainRow {
+  id: string;
+  name: string;
+  timezone: string;
+  defaultDialPlanId: string | null;
+  enabled: boolean;
+}
+
+export interface UserRow {
+  id: string;
+  domainId: string;
+  extension: string;
+  displayName: string | null;
+  callerId: string | null;
+  classOfService: ClassOfService;
+  dialPlanId: string | null;
+  recordingPolicy: RecordingPolicy;
+  tlsOnly: boolean;
+  codecs: readonly string[];
+  enabled: boolean;
+}
+
+export interface GroupRow {
+  id: string;
+  domainId: string;
+  name: string;
+  extension: string | null;
+  strategy: GroupStrategy;
+  memberTimeout: number;
+  members: readonly { userId: string; position: number }[];
+}
+
+export interface PhoneNumberRow {
+  id: string;
+  domainId: string;
+  e164: string;
+  targetType: TargetType;
+  targetId: string | null;
+  targetNumber: string | null;
+  recordingPolicy: RecordingPolicy;
+}
+
+export interface DialPlanRuleRow {
+  id: string;
+  position: number;
+  name: string | null;
+  pattern: string;
+  stripDigits: number;
+  prefix: string;
+  toE164: boolean;
+  numberClass: NumberClass;
+  enabled: boolean;
+  trunks: readonly { trunkId: string }[];
+}
+
+export interface DialPlanRow {
+  id: string;
+  domainId: string;
+  name: string;
+  countryCode: string;
+  nationalPrefix: string;
+  internationalPrefix: string;
+  rules: readonly DialPlanRuleRow[];
+}
+
+export interface TrunkRow {
+  id: string;
+  domainId: string;
+  name: string;
+  host: string;
+  port: number;
+  transport: SipTransport;
+  inboundIps: readonly string[];
+  priority: number;
+  weight: number;
+  failoverCodes: readonly number[];
+  branchTimeoutMs: number;
+  codecs: readonly string[];
+  techPrefix: string;
+  isEmergency: boolean;
+  recordingPolicy: RecordingPolicy;
+  enabled: boolean;
+}
+
+export interface ScheduleRow {
+  id: string;
+  domainId: string;
+  name: string;
+  timezone: string;
+  openTargetType: TargetType;
+  openTargetId: string | null;
+  openTargetNumber: string | null;
+  closedTargetType: TargetType;
+  closedTargetId: string | null;
+  closedTargetNumber: string | null;
+  hours: readonly { dayOfWeek: number; opens: string; closes: string }[];
+  holidays: readonly { date: string; name: string | null }[];
+}
+
+export interface QueueRow {
+  id: string;
+  domainId: string;
+  name: string;
+  extension: string | null;
+  strategy: QueueStrategy;
+  agentTimeout: number;
+  maxWait: number;
+  overflowTargetType: TargetType | null;
+  overflowTargetId: string | null;
+  overflowTargetNumber: string | null;
+  members: readonly { userId: string; priority: number }[];
+}
+
+export interface EmergencyNumberRow {
+  id: string;
+  domainId: string;
+  number: string;
+  trunkId: string;
+}
+
+export interface SnapshotSource {
+  domains: readonly DomainRow[];
+  users: readonly UserRow[];
+  groups: readonly GroupRow[];
+  numbers: readonly PhoneNumberRow[];
+  dialPlans: readonly DialPlanRow[];
+  trunks: readonly TrunkRow[];
+  schedules: readonly ScheduleRow[];
+  queues: readonly QueueRow[];
+  emergencyNumbers: readonly EmergencyNumberRow[];
+}
