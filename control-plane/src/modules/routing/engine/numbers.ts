@@ -48,7 +48,10 @@ export function toE164(dialled: string, ctx: NumberingContext): string | null {
 
   for (const { prefix, rewrite } of prefixes) {
     if (digits.startsWith(prefix)) {
-      const candidate = rewrite(digits.slice(prefix.length));
+      const rest = digits.slice(prefix.length);
+      // A prefix with nothing after it is not a number, even if '+33' looks like one.
+      if (rest === '') return null;
+      const candidate = rewrite(rest);
       return isE164(candidate) ? candidate : null;
     }
   }
