@@ -17,6 +17,7 @@ import requestContext, { REQUEST_ID_HEADER, pickRequestId } from './plugins/app/
 import authPlugin from './plugins/app/auth.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import domainsRoutes from './modules/domains/domains.routes.ts'
+import usersRoutes from './modules/users/users.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(async (api) => {
     await api.register(domainsRoutes)
+    await api.register(usersRoutes)
   }, { prefix: '/api/v1' })
   return app
 }
