@@ -55,7 +55,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   t.test(c.why, async (t) => {
-    const cursors = c.cursor === undefined ? {} : { q: c.cursor };
+    const cursors: Record<string, number> = c.cursor === undefined ? {} : { q: c.cursor };
     const selection = selectAgents(queue(c.strategy, c.queue), agentView(states(c.agents), cursors));
     t.equal(selection.routing, c.routing, 'routing');
     t.same(selection.agents.map((a) => [a.userId, a.ringSeconds]), c.expected, 'agents and ring times');

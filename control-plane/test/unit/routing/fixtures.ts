@@ -15,9 +15,21 @@ import type {
   TrunkRow,
   UserRow,
 } from '../../../src/modules/routing/engine/source.ts';
-import type { AgentState, AgentView, RouteRequest, RoutingSnapshot, TargetType } from '../../../src/modules/routing/engine/types.ts';
+import type {
+  AgentState,
+  AgentView,
+  Decision,
+  RouteDecision,
+  RouteRequest,
+  RoutingSnapshot,
+  RuntimeInputs,
+  TargetType,
+} from '../../../src/modules/routing/engine/types.ts';
 
 export const DEMO = 'demo.switchboard.local';
+
+/** A SnapshotSource whose lists tests may push to. */
+export type MutableSource = { -readonly [K in keyof SnapshotSource]: SnapshotSource[K] extends readonly (infer R)[] ? R[] : never };
 export const US = 'us.example';
 
 export function domainRow(p: Partial<DomainRow> & Pick<DomainRow, 'id' | 'name'>): DomainRow {
@@ -118,7 +130,7 @@ export function scheduleRow(p: Partial<ScheduleRow> & Pick<ScheduleRow, 'id' | '
 const weekdays = (opens: string, closes: string) => [1, 2, 3, 4, 5].map((dayOfWeek) => ({ dayOfWeek, opens, closes }));
 
 /** The demo tenant (France) and a second tenant (US). Ids are readable on purpose. */
-export function demoSource(): SnapshotSource {
+export function demoSource(): MutableSource {
   const d = 'dom-demo';
   const u = 'dom-us';
   const domains: DomainRow[] = [
@@ -178,7 +190,7 @@ export function demoSource(): SnapshotSource {
     },
     {
       id: 'dp-strict', domainId: d, name: 'strict', countryCode: '33', nationalPrefix: '0', internationalPrefix: '00',
-      rules: [ruleRow({ id: 'r-strict-any', position: 1, name: 'anything', pattern: '[0-9+]+', numberClass: 'PREMIUM', trunkIds: ['t-gw2'] })],
+      rules: [ruleRow({ id: 'r-strict-any', position: 1, name: 'anything', pattern: '[0-9+]+', numberClass: 'LOCAL', trunkIds: ['t-gw2'] })],
     },
     {
       id: 'dp-us', domainId: u, name: 'nanp', countryCode: '1', nationalPrefix: '1', internationalPrefix: '011',
@@ -217,7 +229,7 @@ export function demoSource(): SnapshotSource {
   return { domains, users, groups, numbers, dialPlans, trunks, schedules, queues, emergencyNumbers };
 }
 
-export function demoSnapshot(edit?: (s: SnapshotSource) => void): RoutingSnapshot {
+export function demoSnapshot(edit?: (s: MutableSource) => void): RoutingSnapshot {
   const source = demoSource();
   edit?.(source);
   return compileSnapshot(source, 7);
@@ -286,3 +298,19 @@ export function seededRng(seed: number): () => number {
 export const OPEN_NOW = new Date('2026-06-10T08:30:00Z');
 /** A Sunday, 03:00 in Paris: closed. */
 export const CLOSED_NOW = new Date('2026-06-14T01:00:00Z');
+
+/** Narrow a decision to a route, failing loudly (with the trace) when it is a reject. */
+export function asRoute(d: Decision): RouteDecision {
+  if (d.outcome !== 'route') throw new Error(`expected a route, got ${d.sipCode} ${d.code}\n${JSON.stringify(d.trace, null, 1)}`);
+  return d;
+}
+
+/** Compact view of a decision for table assertions. */
+export function summary(d: Decision): Record<string, unknown> {
+  if (d.outcome === 'reject') return { reject: d.sipCode, code: d.code };
+  return { kind: d.kind, routing: d.routing, uris: d.targets.map((x) => x.uri), label: d.label };
+}
+
+export function runtimeAt(now: Date, agents: AgentView = agentView(), rng: () => number = () => 0): RuntimeInputs {
+  return { now, agents, rng };
+}

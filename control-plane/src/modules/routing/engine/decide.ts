@@ -119,6 +119,7 @@ function fromSubscriber(snapshot: RoutingSnapshot, req: RouteRequest, runtime: R
   const dialled = req.ruriUser;
   if (!dialled) return rejected({ sipCode: 484, reason: 'Address Incomplete', code: 'address_incomplete' }, trace, domain.id);
   const ctx = baseContext(snapshot, runtime, trace, domain);
+  ctx.callerUserId = user.id;
   const internal: Finish = { kind: 'internal', domain, callerUser: user };
 
   const key = entityKey(domain.id, dialled);

@@ -56,6 +56,8 @@ export interface ResolveContext {
   path: string[];
   /** Headers to add on legs sent to trunks (P-Asserted-Identity, Diversion). */
   trunkHeaders: SipHeader[];
+  /** The calling subscriber: a group or queue does not ring the member who calls it. */
+  callerUserId?: string;
 }
 
 /** A reference chain deeper than this is treated as a loop (DID → schedule → queue → …). */

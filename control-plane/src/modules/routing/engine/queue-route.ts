@@ -38,6 +38,7 @@ export function routeToQueue(ctx: ResolveContext, queue: CompiledQueue, resolve:
     const user = snapshot.usersById.get(userId);
     if (!user) return 'unknown user';
     if (!user.enabled) return 'disabled';
+    if (userId === ctx.callerUserId) return 'the caller';
     users.set(userId, user);
     return undefined;
   });

@@ -2,6 +2,14 @@
 import { trunkFailover } from './policy.ts';
 import type { CompiledDomain, CompiledTrunk, CompiledUser, RouteTarget, SipHeader } from './types.ts';
 
+// Characters allowed unescaped in the user part of a SIP URI (RFC 3261 §25.1: unreserved and
+// user-unreserved). Tech prefixes such as "7788#" need '#' escaped as %23.
+const USER_CHARS = /[A-Za-z0-9\-_.!~*'()&=+$,;?/]/;
+
+export function escapeUser(user: string): string {
+  return [...user].map((c) => (USER_CHARS.test(c) ? c : encodeURIComponent(c))).join('');
+}
+
 /** An IPv6 literal must be bracketed inside a SIP URI (RFC 3261 §25.1, RFC 5118). */
 export function uriHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -35,7 +43,7 @@ export function trunkRoute(trunk: CompiledTrunk, number: string, headers: readon
   const transport = trunk.transport.toLowerCase();
   const hostPort = `${uriHost(trunk.host)}:${trunk.port}`;
   return {
-    uri: `sip:${trunk.techPrefix}${number}@${hostPort};transport=${transport}`,
+    uri: `sip:${escapeUser(trunk.techPrefix + number)}@${hostPort};transport=${transport}`,
     dstUri: `sip:${hostPort};transport=${transport}`,
     lookup: false,
     headers: [...headers],

@@ -91,8 +91,9 @@ export function routeToGroup(ctx: ResolveContext, group: CompiledGroup): Resolut
   const members: CompiledUser[] = [];
   for (const id of group.memberIds) {
     const user = ctx.snapshot.usersById.get(id)!;
-    if (user.enabled) members.push(user);
-    else ctx.trace.add('group', `${group.name}: ${user.extension} skipped: disabled`);
+    if (!user.enabled) ctx.trace.add('group', `${group.name}: ${user.extension} skipped: disabled`);
+    else if (user.id === ctx.callerUserId) ctx.trace.add('group', `${group.name}: ${user.extension} skipped: the caller`);
+    else members.push(user);
   }
   if (members.length === 0) {
     ctx.trace.add('group', `${group.name}: no enabled member`);
