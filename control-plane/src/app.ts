@@ -18,6 +18,13 @@ import authPlugin from './plugins/app/auth.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import domainsRoutes from './modules/domains/domains.routes.ts'
 import usersRoutes from './modules/users/users.routes.ts'
+import groupsRoutes from './modules/groups/groups.routes.ts'
+import numbersRoutes from './modules/numbers/numbers.routes.ts'
+import dialPlansRoutes from './modules/dialplans/dialplans.routes.ts'
+import trunksRoutes from './modules/trunks/trunks.routes.ts'
+import schedulesRoutes from './modules/schedules/schedules.routes.ts'
+import queuesRoutes from './modules/queues/queues.routes.ts'
+import emergencyRoutes from './modules/emergency/emergency.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,6 +63,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     await api.register(domainsRoutes)
     await api.register(usersRoutes)
+    await api.register(groupsRoutes)
+    await api.register(numbersRoutes)
+    await api.register(dialPlansRoutes)
+    await api.register(trunksRoutes)
+    await api.register(schedulesRoutes)
+    await api.register(queuesRoutes)
+    await api.register(emergencyRoutes)
   }, { prefix: '/api/v1' })
   return app
 }

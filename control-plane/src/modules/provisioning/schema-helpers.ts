@@ -21,3 +21,8 @@ export const DomainFilterField = { domainId: Type.Optional(Uuid) }
 export const TARGET_TYPES = ['USER', 'GROUP', 'QUEUE', 'SCHEDULE', 'EXTERNAL', 'HANGUP'] as const
 export const RECORDING_POLICIES = ['INHERIT', 'NEVER', 'ALWAYS', 'ON_DEMAND'] as const
 export const Codecs = Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16, description: 'PCMU, PCMA, G722, G729, opus, telephone-event; empty: no restriction' })
+
+
+/** A target in input: the id for USER/GROUP/QUEUE/SCHEDULE, the number for EXTERNAL, nothing for HANGUP. */
+export const TargetTypeField = StringEnum(TARGET_TYPES, 'USER | GROUP | QUEUE | SCHEDULE need an id of that kind in the same domain; EXTERNAL needs a number; HANGUP nothing')
+export const TargetNumberField = Type.String({ minLength: 1, maxLength: 32 })
