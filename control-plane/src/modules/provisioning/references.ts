@@ -49,7 +49,8 @@ export async function assertExtensionFree(db: Db, domainId: string, extension: s
   const others = (await refs.extensionOwners(db, domainId, extension)).filter((o) => !(o.type === self.type && o.id === self.id))
   if (others.length) {
     const what = self.type === 'emergency_number' ? 'number' : 'extension'
-    throw Conflict('extension_taken', `${what} ${extension} is already used by ${others.map((o) => o.label).join(', ')}`, { field: self.type === 'emergency_number' ? 'number' : 'extension' })
+    const code = self.type === 'emergency_number' && others.every((o) => o.type === 'emergency_number') ? 'emergency_number_exists' : 'extension_taken'
+    throw Conflict(code, `${what} ${extension} is already used by ${others.map((o) => o.label).join(', ')}`, { field: self.type === 'emergency_number' ? 'number' : 'extension' })
   }
 }
 
