@@ -25,6 +25,7 @@ import trunksRoutes from './modules/trunks/trunks.routes.ts'
 import schedulesRoutes from './modules/schedules/schedules.routes.ts'
 import queuesRoutes from './modules/queues/queues.routes.ts'
 import emergencyRoutes from './modules/emergency/emergency.routes.ts'
+import acdRoutes from './modules/acd/acd.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(schedulesRoutes)
     await api.register(queuesRoutes)
     await api.register(emergencyRoutes)
+    await api.register(acdRoutes)
   }, { prefix: '/api/v1' })
   return app
 }

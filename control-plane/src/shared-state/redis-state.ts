@@ -94,6 +94,11 @@ export class RedisState implements SharedState {
 
 export async function connectRedisState(url: string, prefix?: string): Promise<RedisState> {
   const state = new RedisState(url, prefix)
-  await state.connect()
+  try {
+    await state.connect()
+  } catch (err) {
+    await state.close() // stop ioredis' reconnect loop, which would keep the process alive
+    throw err
+  }
   return state
 }
