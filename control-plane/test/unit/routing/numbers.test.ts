@@ -12,6 +12,10 @@ import type { NumberingContext } from '../../../src/modules/routing/engine/types
 const FR: NumberingContext = { countryCode: '33', nationalPrefix: '0', internationalPrefix: '00' };
 const US: NumberingContext = { countryCode: '1', nationalPrefix: '1', internationalPrefix: '011' };
 const NO_TRUNK_PREFIX: NumberingContext = { countryCode: '45', nationalPrefix: '', internationalPrefix: '00' };
+// Russia: the international prefix 810 starts with the national prefix 8.
+const RU: NumberingContext = { countryCode: '7', nationalPrefix: '8', internationalPrefix: '810' };
+// Contrived: a national prefix longer than, and starting with, the international one.
+const ODD: NumberingContext = { countryCode: '99', nationalPrefix: '01', internationalPrefix: '0' };
 
 t.test('toE164', async (t) => {
   const cases: [string, NumberingContext, string | null, string][] = [
@@ -27,6 +31,10 @@ t.test('toE164', async (t) => {
     ['2125551234', US, '+12125551234', 'US ten digits'],
     ['33123456', NO_TRUNK_PREFIX, '+4533123456', 'no national prefix: digits are national'],
     ['0049301234567', NO_TRUNK_PREFIX, '+49301234567', 'no national prefix, international still works'],
+    ['81044207946000', RU, '+44207946000', 'Russia: 810 is international'],
+    ['84951234567', RU, '+74951234567', 'Russia: 8 is national'],
+    ['0123456', ODD, '+9923456', 'the longest matching prefix wins, whichever its role'],
+    ['0441234', ODD, '+441234', 'the shorter prefix when the longer does not match'],
     ['00', FR, null, 'international prefix alone'],
     ['0', FR, null, 'national prefix alone'],
     ['0012345678901234567', FR, null, 'longer than 15 digits'],

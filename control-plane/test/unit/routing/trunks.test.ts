@@ -26,6 +26,12 @@ t.test('weighted draw inside a priority group (weights 100 and 50)', async (t) =
   for (const [draws, expected, why] of cases) t.same(ids(orderTrunks(input, sequenceRng(draws)).ordered), expected, why);
 });
 
+t.test('each trunk owns a half-open slice of the draw', async (t) => {
+  const input = [trunk('a', 1, 1), trunk('b', 1, 1)];
+  t.same(ids(orderTrunks(input, sequenceRng([0.4999])).ordered), ['a', 'b'], 'just below the boundary');
+  t.same(ids(orderTrunks(input, sequenceRng([0.5])).ordered), ['b', 'a'], 'the boundary belongs to the next trunk');
+});
+
 t.test('three trunks: successive draws pick without replacement', async (t) => {
   const input = [trunk('x', 1, 10), trunk('y', 1, 20), trunk('z', 1, 70)];
   // 0.5*100=50 → z (10+20 < 50); then over x,y (30): 0.9*30=27 → y; then x.
