@@ -1,6 +1,7 @@
 // Small helpers for the provisioning API tests: JSON calls with a role, and fixtures built through
 // the API itself (so they go through the same rules as real clients).
 import type { Role } from '../../src/generated/prisma/enums.ts'
+import type { Test } from 'tap'
 import type { TestApp } from './app.ts'
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -32,7 +33,7 @@ export function api(h: TestApp) {
 }
 
 /** Asserts a 4xx with its stable code. */
-export function expectError(t: { equal: (a: unknown, b: unknown, m?: string) => void }, r: { status: number; body: any }, status: number, code: string, what = '') {
+export function expectError(t: Test, r: { status: number; body: any }, status: number, code: string, what = '') {
   t.equal(r.status, status, `${what} status ${JSON.stringify(r.body)}`)
   t.equal(r.body?.error?.code, code, `${what} code`)
 }
