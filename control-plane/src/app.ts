@@ -16,6 +16,9 @@ import errorHandler from './plugins/app/error-handler.ts'
 import requestContext, { REQUEST_ID_HEADER, pickRequestId } from './plugins/app/request-context.ts'
 import authPlugin from './plugins/app/auth.ts'
 import healthRoutes from './modules/health/health.routes.ts'
+import kamailioLoop from './modules/kamailio/kamailio.plugin.ts'
+import internalRoutes from './modules/kamailio/internal.routes.ts'
+import explainRoutes from './modules/routing/explain.routes.ts'
 import domainsRoutes from './modules/domains/domains.routes.ts'
 import usersRoutes from './modules/users/users.routes.ts'
 import groupsRoutes from './modules/groups/groups.routes.ts'
@@ -26,6 +29,7 @@ import schedulesRoutes from './modules/schedules/schedules.routes.ts'
 import queuesRoutes from './modules/queues/queues.routes.ts'
 import emergencyRoutes from './modules/emergency/emergency.routes.ts'
 import acdRoutes from './modules/acd/acd.routes.ts'
+import importRoutes from './modules/import/import.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,9 +64,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(requestContext)
   await app.register(authPlugin)
 
+  await app.register(kamailioLoop)
   await app.register(healthRoutes)
+  await app.register(internalRoutes)
   await app.register(async (api) => {
     await api.register(domainsRoutes)
+    await api.register(explainRoutes)
     await api.register(usersRoutes)
     await api.register(groupsRoutes)
     await api.register(numbersRoutes)
@@ -72,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(queuesRoutes)
     await api.register(emergencyRoutes)
     await api.register(acdRoutes)
+    await api.register(importRoutes)
   }, { prefix: '/api/v1' })
   return app
 }

@@ -40,7 +40,7 @@ t.test('numbers that are not emergency numbers where the caller is', async (t) =
   t.equal(usFifteen.outcome, 'reject', '15 is French: a US subscriber goes through the NANP plan');
   t.equal(usFifteen.outcome === 'reject' && usFifteen.code, 'no_such_destination');
   const unknownCaller = decide(snapshot, request({ ruriUser: '999' }), runtimeAt(OPEN_NOW));
-  t.equal(unknownCaller.outcome === 'reject' && unknownCaller.code, 'unknown_caller', 'an unknown caller gets nothing else');
+  t.equal(unknownCaller.outcome === 'reject' && unknownCaller.code, 'auth_required', 'an unknown caller gets nothing but a challenge');
 });
 
 t.test('the emergency decision in full', async (t) => {

@@ -36,7 +36,7 @@ t.test('extension calls and caller checks, as a table', async (t) => {
     ['domain compared case-insensitively', fromUser('1001', '1002', { authDomain: 'DEMO.Switchboard.LOCAL' }), { kind: 'internal', routing: 'serial', uris: [sip('1002')], label: 'user:1002' }],
     ['auth domain missing: From domain used', fromUser('1001', '1002', { authDomain: '' }), { kind: 'internal', routing: 'serial', uris: [sip('1002')], label: 'user:1002' }],
     ['nothing dialled', fromUser('1001', ''), { reject: 484, code: 'address_incomplete' }],
-    ['neither subscriber nor trunk', request({ ruriUser: '1001', srcIp: '203.0.113.99' }), { reject: 403, code: 'unknown_caller' }],
+    ['neither subscriber nor trunk: challenge', request({ ruriUser: '1001', srcIp: '203.0.113.99' }), { reject: 407, code: 'auth_required' }],
     ['extension of another domain is not reachable', fromUser('1001', '1001', { authDomain: 'us.example', fromDomain: 'us.example' }), { kind: 'internal', routing: 'serial', uris: ['sip:1001@us.example'], label: 'user:1001' }],
   ];
   for (const [why, req, expected] of cases) t.same(summary(decide(snapshot, req, at)), expected, why);

@@ -160,6 +160,8 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest, runtime: Ru
 
   if (trunk) return fromTrunk(snapshot, req, runtime, trunk, trace);
   if (req.authUser) return fromSubscriber(snapshot, req, runtime, trace);
-  trace.add('caller', `neither authenticated nor from a known trunk address (${req.srcIp})`);
-  return rejected({ sipCode: 403, reason: 'Forbidden', code: 'unknown_caller' }, trace);
+  // Not a trunk and no credentials yet: ask for them (RFC 3261 §22.3). Kamailio turns this into
+  // a 407 challenge; a caller that then fails authentication never gets this far.
+  trace.add('caller', `neither authenticated nor from a known trunk address (${req.srcIp}): challenge`);
+  return rejected({ sipCode: 407, reason: 'Proxy Authentication Required', code: 'auth_required' }, trace);
 }

@@ -240,6 +240,7 @@ export type RejectCode =
   | 'no_such_destination'
   | 'unknown_did'
   | 'unknown_caller'
+  | 'auth_required'
   | 'caller_disabled'
   | 'domain_disabled'
   | 'trunk_disabled'

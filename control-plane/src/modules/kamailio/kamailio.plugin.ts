@@ -1,0 +1,65 @@
+// Wires the Kamailio loop into the app: the routing snapshot, the lookups, the JSON-RPC listener
+// Kamailio's janssonrpcc connects to, and the HTTP twins under /internal/kamailio/v1.
+import fp from 'fastify-plugin'
+import { sharedAgentStateStore } from '../acd/agent-state.ts'
+import { SnapshotHolder } from '../routing/snapshot.ts'
+import { cdrService } from '../cdr/cdr.service.ts'
+import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
+import { lookups, type Lookups } from './lookups.ts'
+import { lookupMetrics } from './lookup-metrics.ts'
+import { Gauge } from 'prom-client'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routingSnapshot: SnapshotHolder
+    lookups: Lookups
+  }
+}
+
+export default fp(
+  async (app) => {
+    const snapshotVersion = new Gauge({ name: 'sb_routing_snapshot_version', help: 'Routing epoch of the snapshot in memory', registers: [app.metrics] })
+    const snapshot = new SnapshotHolder({
+      prisma: app.database.prisma,
+      state: app.state,
+      agents: sharedAgentStateStore(app.state),
+      logger: app.log,
+      onRebuilt: ({ version }) => snapshotVersion.set(version),
+    })
+    await snapshot.start()
+    app.decorate('routingSnapshot', snapshot)
+
+    const cdrs = cdrService(app.database.prisma)
+    const service = lookups({
+      snapshot,
+      metrics: lookupMetrics(app.metrics),
+      log: app.log,
+      onEvent: async (event, decision) => {
+        if (event.type.startsWith('dialog.')) await cdrs.apply(event, decision)
+      },
+    })
+    app.decorate('lookups', service)
+
+    let rpc: JsonRpcServer | undefined
+    if (app.config.jsonRpc.enabled) {
+      rpc = createJsonRpcServer({
+        host: app.config.jsonRpc.host,
+        port: app.config.jsonRpc.port,
+        deadlineMs: app.config.internal.lookupDeadlineMs,
+        logger: app.log,
+        handlers: { auth: service.auth, route: service.route, event: service.event },
+        onNotification: (method, params) => {
+          if (method !== 'event') return void app.log.warn({ method }, 'unknown JSON-RPC notification')
+          service.event(params).catch((err) => app.log.warn({ err: (err as Error).message }, 'event not processed'))
+        },
+      })
+      await rpc.listen()
+      app.log.info({ address: rpc.address() }, 'JSON-RPC listener for Kamailio ready')
+    }
+    app.addHook('onClose', async () => {
+      await rpc?.close()
+      await snapshot.stop()
+    })
+  },
+  { name: 'kamailio-loop', dependencies: ['database', 'shared-state', 'metrics'] },
+)

@@ -1,0 +1,93 @@
+// The three questions Kamailio asks (docs/kamailio-contract.md), answered from memory: the HA1 of
+// a subscriber, the route of a new call, and the events it reports. Shared by the JSON-RPC
+// listener (Kamailio's hot path) and the HTTP endpoints (tests, explain, other callers).
+import type { FastifyBaseLogger } from 'fastify'
+import { decide, rejectToRpcError, toRtjson, type Decision, type RouteRequest } from '../routing/engine/index.ts'
+import type { SnapshotHolder } from '../routing/snapshot.ts'
+import { RpcError } from './jsonrpc-server.ts'
+import { LookupInputError, parseAuthParams, parseEvent, parseRouteParams, type KamailioEvent } from './lookup-params.ts'
+import type { DecisionSummary } from '../cdr/cdr.service.ts'
+import type { LookupMetrics } from './lookup-metrics.ts'
+
+export interface LookupDeps {
+  snapshot: SnapshotHolder
+  metrics: LookupMetrics
+  log: FastifyBaseLogger
+  onEvent: (event: KamailioEvent, decision: DecisionSummary | undefined) => Promise<void>
+  now?: () => Date
+}
+
+const DECISION_TTL_MS = 4 * 3600_000
+const MAX_REMEMBERED = 100_000
+
+export function lookups(deps: LookupDeps) {
+  // Call-ID → what was decided, for the CDR written when the dialog events arrive.
+  const remembered = new Map<string, { at: number; summary: DecisionSummary }>()
+  const remember = (callId: string, d: Decision) => {
+    if (d.outcome !== 'route') return
+    if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string)
+    remembered.set(callId, { at: Date.now(), summary: { domainId: d.domainId, kind: d.kind, trunkIds: d.trunkIds, ruleId: d.ruleId, callerE164: d.callerId } })
+  }
+  const recall = (callId: string) => {
+    const r = remembered.get(callId)
+    return r && Date.now() - r.at < DECISION_TTL_MS ? r.summary : undefined
+  }
+
+  const guard = <P, R>(kind: string, parse: (p: unknown) => P, fn: (p: P) => R | Promise<R>) => async (params: unknown): Promise<R> => {
+    const t0 = performance.now()
+    let outcome = 'ok'
+    try {
+      let parsed: P
+      try {
+        parsed = parse(params)
+      } catch (err) {
+        if (err instanceof LookupInputError) throw new RpcError(400, `bad ${kind} request: ${err.message}`)
+        throw err
+      }
+      return await fn(parsed)
+    } catch (err) {
+      outcome = err instanceof RpcError ? String(err.rpcCode) : 'error'
+      throw err
+    } finally {
+      deps.metrics.observe(kind, outcome, (performance.now() - t0) / 1000)
+    }
+  }
+
+  const explain = (req: RouteRequest, now: Date = deps.now?.() ?? new Date()): Decision => decide(deps.snapshot.current, req, { now, agents: deps.snapshot.agentView })
+
+  return {
+    explain,
+
+    auth: guard('auth', parseAuthParams, (p) => {
+      const row = deps.snapshot.auth(p.user, p.domain)
+      if (!row || !row.enabled) throw new RpcError(404, 'unknown user')
+      return { ha1: row.ha1, ha1b: row.ha1b, expires: { min: row.regMinExpires, max: row.regMaxExpires, default: row.regDefaultExpires } }
+    }),
+
+    route: guard('route', parseRouteParams, (req) => {
+      const decision = explain(req)
+      deps.metrics.decision(decision.outcome === 'route' ? decision.kind : `reject_${decision.code}`)
+      if (decision.outcome === 'reject') {
+        deps.log.info({ callId: req.callId, code: decision.code, sipCode: decision.sipCode }, 'route rejected')
+        const e = rejectToRpcError(decision)
+        throw new RpcError(e.code, e.message)
+      }
+      remember(req.callId, decision)
+      if (decision.acd) deps.snapshot.setCursor(decision.acd.queueId, decision.acd.nextCursor)
+      deps.log.debug({ callId: req.callId, decision: decision.label }, 'route decided')
+      return toRtjson(decision)
+    }),
+
+    event: guard('event', parseEvent, async (event) => {
+      deps.metrics.event(event.type)
+      if (event.type === 'registration') {
+        deps.log.info({ stream: 'diagnostic', callId: event.callId, aor: event.fields.aor, expires: event.fields.expires }, 'registration')
+        return { ok: true }
+      }
+      await deps.onEvent(event, recall(event.callId))
+      return { ok: true }
+    }),
+  }
+}
+
+export type Lookups = ReturnType<typeof lookups>
