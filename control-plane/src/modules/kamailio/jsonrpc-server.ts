@@ -63,7 +63,7 @@ export function encodeNetstring(payload: string): Buffer {
  * malformed frame (non-digit length, leading zeros, oversize, missing trailing comma).
  */
 export class NetstringDecoder {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   constructor(private readonly maxBytes: number) {}
 
   push(chunk: Buffer): string[] {
