@@ -30,7 +30,6 @@ import queuesRoutes from './modules/queues/queues.routes.ts'
 import emergencyRoutes from './modules/emergency/emergency.routes.ts'
 import acdRoutes from './modules/acd/acd.routes.ts'
 import importRoutes from './modules/import/import.routes.ts'
-import importRoutes from './modules/import/import.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -80,7 +79,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(queuesRoutes)
     await api.register(emergencyRoutes)
     await api.register(acdRoutes)
-    await api.register(importRoutes)
     await api.register(importRoutes)
   }, { prefix: '/api/v1' })
   return app
