@@ -24,7 +24,7 @@ t.test('login, pause, unpause, logout; state lives in shared state', async (t) =
   t.same((await store.list(q.id)).map((x) => [x.userId, x.paused]), [[a.id, true]], 'the routing side can list the queue without a key scan')
   await store.set(q.id, a.id, { busy: true, idleSince: Date.UTC(2026, 0, 1) })
   const list = await fx.call('GET', agents)
-  t.same(list.body.items[0], { userId: a.id, loggedIn: true, paused: true, busy: true, idleSince: '2026-01-01T00:00:00.000Z' })
+  t.same(list.body.items.find((x: { userId: string }) => x.userId === a.id), { userId: a.id, loggedIn: true, paused: true, busy: true, idleSince: '2026-01-01T00:00:00.000Z' })
   t.equal((await fx.call('POST', `${agents}/${a.id}/unpause`)).body.paused, false)
   t.equal((await fx.call('POST', `${agents}/${a.id}/logout`)).body.loggedIn, false)
   const audit = await h.database.prisma.auditEntry.findMany({ where: { entityType: 'agent' }, orderBy: { id: 'asc' } })
