@@ -1,6 +1,7 @@
 // Runner only: load config (fail fast, one line), build the app, listen, shut down gracefully.
 import { loadConfig, ConfigError } from './config/config.ts'
 import { buildApp } from './app.ts'
+import { bootstrapAdminKey } from './modules/auth/bootstrap.ts'
 
 async function main() {
   let config
@@ -14,6 +15,11 @@ async function main() {
     throw err
   }
   const app = await buildApp({ config })
+  const keyFile = process.env.BOOTSTRAP_ADMIN_KEY_FILE
+  if (keyFile) {
+    const prefix = await bootstrapAdminKey(app.database.prisma, keyFile)
+    if (prefix) app.log.warn({ prefix, file: keyFile }, 'first boot: bootstrap ADMIN API key written; rotate it once you have created your own')
+  }
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return

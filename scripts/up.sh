@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# npm run up: brings the whole platform up on loopback, on the embedded database.
+#   SIP 127.0.0.1:5060 (UDP+TCP) → Kamailio → lookups → control plane (API 127.0.0.1:8080, JSON-RPC 8089)
+#   media → RTPengine (ng 127.0.0.1:22222, RTP 30000-39999)
+# State lives in var/: the database (var/data), rendered configs, pids and logs (var/run).
+# Stop everything with `npm run down`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+run=$root/var/run
+mkdir -p "$run" "$root/var/data" "$root/var/log" "$root/var/recordings"
+
+bash scripts/setup.sh
+
+# Anything of ours still running? Start clean.
+bash scripts/down.sh >/dev/null 2>&1 || true
+for port in 5060 8080 8089 22222; do
+  if ss -Hlntu "sport = :$port" | grep -q .; then
+    echo "up: port $port is already in use by another program (a system kamailio or rtpengine?): stop it first" >&2
+    ss -Hlntup "sport = :$port" >&2 || true
+    exit 1
+  fi
+done
+
+export DATA_DIR=$root/var/data
+export KAMAILIO_RUNTIME_DIR=$run/kamailio
+export RTPENGINE_RECORDING_DIR=$root/var/recordings
+mkdir -p "$run/rtpengine"
+# the static emergency route used when the control plane is unreachable (matches the demo seed)
+export EMERGENCY_NUMBERS=${EMERGENCY_NUMBERS:-112,15,17,18}
+export EMERGENCY_TRUNK_URI=${EMERGENCY_TRUNK_URI:-sip:127.0.0.1:5091}
+mkdir -p "$KAMAILIO_RUNTIME_DIR"
+
+echo "up: rendering configs into $run"
+scripts/switchboard render --out "$run" >/dev/null
+scripts/switchboard check >/dev/null || { echo "up: the rendered kamailio.cfg does not pass kamailio -c" >&2; exit 1; }
+
+echo "up: starting the control plane (API 127.0.0.1:8080)"
+BOOTSTRAP_ADMIN_KEY_FILE=$run/admin.key nohup node_modules/.bin/tsx control-plane/src/server.ts >"$root/var/log/control-plane.log" 2>&1 &
+echo $! >"$run/control-plane.pid"
+
+echo "up: starting RTPengine (ng 127.0.0.1:22222)"
+nohup rtpengine --config-file="$run/rtpengine.conf" --foreground --log-stderr >"$root/var/log/rtpengine.log" 2>&1 &
+echo $! >"$run/rtpengine.pid"
+
+echo "up: starting Kamailio (SIP 127.0.0.1:5060)"
+nohup kamailio -DD -E -f "$run/kamailio.cfg" -Y "$KAMAILIO_RUNTIME_DIR" -m 1024 -M 32 >"$root/var/log/kamailio.log" 2>&1 &
+echo $! >"$run/kamailio.pid"
+
+for _ in $(seq 1 60); do
+  curl -fsS http://127.0.0.1:8080/health/live >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS http://127.0.0.1:8080/health/live >/dev/null || { echo "up: the control plane did not start; see var/log/control-plane.log" >&2; tail -5 "$root/var/log/control-plane.log" >&2; exit 1; }
+for _ in $(seq 1 20); do [[ -s $run/admin.key ]] && break; sleep 0.25; done
+if [[ -s $run/admin.key ]]; then
+  SWITCHBOARD_API_KEY=$(cat "$run/admin.key") scripts/switchboard seed-demo
+fi
+
+ready=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/ready || true)
+for _ in $(seq 1 20); do
+  [[ $ready == 200 ]] && break
+  sleep 0.5
+  ready=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/ready || true)
+done
+
+cat <<TXT
+
+Switchboard is up (health/ready: HTTP $ready).
+  SIP        127.0.0.1:5060 (UDP and TCP), domain 127.0.0.1
+  API        http://127.0.0.1:8080/api/v1   OpenAPI: http://127.0.0.1:8080/docs
+  Admin key  $run/admin.key (created on first boot; use it as "Authorization: Bearer <key>")
+  Logs       var/log/{control-plane,kamailio,rtpengine}.log
+
+Next:
+  1. Register a softphone: server 127.0.0.1, user 1001, password alice-demo-pass
+     (and a second one as 1002 / bob-demo-pass).
+  2. From 1001, call 1002.
+  3. Ask why a call goes where it goes:
+     SWITCHBOARD_API_KEY=\$(cat var/run/admin.key) scripts/switchboard route explain --from 1001 --to 0123456789 --domain 127.0.0.1
+Stop everything with: npm run down
+TXT
