@@ -19,6 +19,7 @@ import healthRoutes from './modules/health/health.routes.ts'
 import kamailioLoop from './modules/kamailio/kamailio.plugin.ts'
 import internalRoutes from './modules/kamailio/internal.routes.ts'
 import explainRoutes from './modules/routing/explain.routes.ts'
+import callsRoutes from './modules/calls/calls.routes.ts'
 import domainsRoutes from './modules/domains/domains.routes.ts'
 import usersRoutes from './modules/users/users.routes.ts'
 import groupsRoutes from './modules/groups/groups.routes.ts'
@@ -70,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     await api.register(domainsRoutes)
     await api.register(explainRoutes)
+    await api.register(callsRoutes)
     await api.register(usersRoutes)
     await api.register(groupsRoutes)
     await api.register(numbersRoutes)
