@@ -5,8 +5,8 @@ import t from 'tap'
 import { runSipp } from '../support/sipp.ts'
 import { eventually, sippOk, skipE2e, startStack } from '../support/e2e.ts'
 
-// ports owned by this file: 6900-6919, ng 23900, RTP 47800-47999
-const PORTS = { sip: 6900, rpc: 6901, cp: 6902, ng: 23900, rtpMin: 47800, rtpMax: 47999 }
+// ports owned by this file: 6900-6919, ng 23900, RTP 17800-17999
+const PORTS = { sip: 6900, rpc: 6901, cp: 6902, ng: 23900, rtpMin: 17800, rtpMax: 17999 }
 const REG = 6910
 const DOMAIN = 'live.e2e.test'
 

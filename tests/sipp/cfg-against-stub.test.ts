@@ -17,7 +17,7 @@ const keys = { from: 'alice', domain: 'sb.test', expires: '600' }
 const alice = { user: 'alice', password: 'alice-secret-1' }
 
 t.test('kamailio.cfg against a stub control plane', { skip, timeout: 240_000 }, async (t) => {
-  const rtp = await startRtpengine({ ngPort: NG, portMin: 42000, portMax: 42999 })
+  const rtp = await startRtpengine({ ngPort: NG, portMin: 12000, portMax: 12999 })
   t.teardown(() => rtp.stop())
   const cp = await startStubControlPlane({ port: CP, domain: 'sb.test', users: { alice: alice.password, bob: 'bob-secret-22' }, uas: `127.0.0.1:${UAS}`, uas503: `127.0.0.1:${UAS503}`, slowMs: 1500 })
   t.teardown(() => cp.close())
@@ -25,9 +25,9 @@ t.test('kamailio.cfg against a stub control plane', { skip, timeout: 240_000 }, 
   t.teardown(() => kam.stop())
 
   const ok = (t: Test, r: SippResult, what: string) => t.equal(r.code, 0, what, { errors: r.errors.slice(0, 2000) })
-  const uac = (o: Partial<SippOptions>) => runSipp({ scenario: 'uac_call_bye', remote: target, localPort: UAC, keys, mediaPort: 43100, timeoutMs: 15_000, ...o })
+  const uac = (o: Partial<SippOptions>) => runSipp({ scenario: 'uac_call_bye', remote: target, localPort: UAC, keys, mediaPort: 13100, timeoutMs: 15_000, ...o })
   async function call(t: Test, o: Partial<SippOptions>, uasScenario: string) {
-    const uas = startSipp({ scenario: uasScenario, localPort: UAS, mediaPort: 43000, timeoutMs: 15_000 })
+    const uas = startSipp({ scenario: uasScenario, localPort: UAS, mediaPort: 13000, timeoutMs: 15_000 })
     await new Promise((r) => setTimeout(r, 300))
     ok(t, await uac(o), `caller: ${o.scenario ?? 'uac_call_bye'}`)
     ok(t, await uas.done, `callee: ${uasScenario}`)
@@ -46,7 +46,7 @@ t.test('kamailio.cfg against a stub control plane', { skip, timeout: 240_000 }, 
     await call(t, { service: 'uas', pauseMs: 300 }, 'uas_answer')
     await kamailioRpc(RPC, 'htable.flush', ['auth'])
     await call(t, { scenario: 'uac_call_auth', service: 'needauth', inject: 'users', auth: alice, pauseMs: 200 }, 'uas_answer')
-    const u503 = startSipp({ scenario: 'uas_503', localPort: UAS503, mediaPort: 43200, timeoutMs: 15_000 })
+    const u503 = startSipp({ scenario: 'uas_503', localPort: UAS503, mediaPort: 13200, timeoutMs: 15_000 })
     await call(t, { service: 'fo503', pauseMs: 200 }, 'uas_answer')
     ok(t, await u503.done, 'first route answered 503 and got its ACK')
     await call(t, { scenario: 'uac_reinvite', service: 'uas', pauseMs: 200 }, 'uas_reinvite')
