@@ -28,6 +28,8 @@ export function lookups(deps: LookupDeps) {
     if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string)
     remembered.set(callId, { at: Date.now(), summary: { domainId: d.domainId, kind: d.kind, trunkIds: d.trunkIds, ruleId: d.ruleId, callerE164: d.callerId } })
   }
+  // Call-ID → the last event of that call still being applied (see `event`).
+  const inFlight = new Map<string, Promise<void>>()
   const recall = (callId: string) => {
     const r = remembered.get(callId)
     return r && Date.now() - r.at < DECISION_TTL_MS ? r.summary : undefined
@@ -84,7 +86,18 @@ export function lookups(deps: LookupDeps) {
         deps.log.info({ stream: 'diagnostic', callId: event.callId, aor: event.fields.aor, expires: event.fields.expires }, 'registration')
         return { ok: true }
       }
-      await deps.onEvent(event, recall(event.callId))
+      // Kamailio sends a call's events back to back (dialog.start and dialog.answered are often in
+      // the same 10 ms batch) and notifications are handled concurrently: applied in parallel, two
+      // CDR transactions raced on the same Call-ID and one was lost (no answeredAt, or no
+      // call.started). Apply the events of one call in arrival order.
+      const previous = inFlight.get(event.callId) ?? Promise.resolve()
+      const mine = previous.catch(() => undefined).then(() => deps.onEvent(event, recall(event.callId)))
+      inFlight.set(event.callId, mine)
+      try {
+        await mine
+      } finally {
+        if (inFlight.get(event.callId) === mine) inFlight.delete(event.callId)
+      }
       return { ok: true }
     }),
   }
