@@ -5,9 +5,9 @@ import t, { type Test } from 'tap'
 import { runSipp, startSipp, type SippOptions } from '../support/sipp.ts'
 import { eventually, sippOk, skipE2e, startStack, type Stack } from '../support/e2e.ts'
 
-// ports owned by this file: 6100-6119 SIP/RPC/JSON-RPC/SIPp, ng 23010-23013, RTP 44750-45499,
-// SIPp media 47200-47399
-const PORTS = { sip: 6100, rpc: 6101, cp: 6102, ng: 23010, rtpMin: 44750, rtpMax: 45499 }
+// ports owned by this file: 6100-6119 SIP/RPC/JSON-RPC/SIPp, ng 23010-23013, RTP 14500-14999,
+// SIPp media 16100-16199 (below the ephemeral range 32768-60999)
+const PORTS = { sip: 6100, rpc: 6101, cp: 6102, ng: 23010, rtpMin: 14500, rtpMax: 14999 }
 const UAC = 6110, UAS = 6111
 const DOMAIN = 'calls.e2e.test'
 const pw = { '1001': 'alice-calls-secret', '1002': 'bob-calls-secret', '1003': 'carol-calls-secret' }
@@ -20,13 +20,13 @@ t.test('calls between subscribers through the real control plane', { skip: skipE
   const prisma = s.h.database.prisma
 
   const register = (user: keyof typeof pw, localPort: number) =>
-    runSipp({ scenario: 'register_ok', remote: s.target, localPort, inject: s.csv(user), auth: { user, password: pw[user] }, keys: { expires: '600' }, mediaPort: 47200, timeoutMs: 10_000 })
+    runSipp({ scenario: 'register_ok', remote: s.target, localPort, inject: s.csv(user), auth: { user, password: pw[user] }, keys: { expires: '600' }, mediaPort: 16100, timeoutMs: 10_000 })
   let cid = 0
   /** 1001 calls `service`; returns the SIPp result and the Call-ID it used */
   const call1001 = async (o: Partial<SippOptions> & { scenario: string }) => {
     const callId = `calls-${++cid}-${process.pid}@e2e`
     const r = await runSipp({
-      remote: s.target, localPort: UAC, mediaPort: 47210, timeoutMs: 15_000,
+      remote: s.target, localPort: UAC, mediaPort: 16110, timeoutMs: 15_000,
       keys: { from: '1001', domain: DOMAIN }, auth: { user: '1001', password: pw['1001'] },
       extraArgs: ['-cid_str', callId], ...o,
     })
@@ -34,7 +34,7 @@ t.test('calls between subscribers through the real control plane', { skip: skipE
   }
   /** a call answered by 1002's SIPp UAS (registered from the UAS port) */
   async function callTo1002(t: Test, uasScenario: string, o: Partial<SippOptions> & { scenario: string }) {
-    const uas = startSipp({ scenario: uasScenario, localPort: UAS, mediaPort: 47220, timeoutMs: 15_000 })
+    const uas = startSipp({ scenario: uasScenario, localPort: UAS, mediaPort: 16120, timeoutMs: 15_000 })
     await new Promise((r) => setTimeout(r, 200))
     const res = await call1001({ service: '1002', ...o })
     sippOk(t, res.r, `caller ${o.scenario}`)

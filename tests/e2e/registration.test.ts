@@ -7,8 +7,9 @@ import t from 'tap'
 import { runSipp, type SippOptions } from '../support/sipp.ts'
 import { eventually, sippOk, skipE2e, startStack } from '../support/e2e.ts'
 
-// ports owned by this file: 6000-6019 SIP/RPC/JSON-RPC/SIPp, ng 23000-23003, RTP 44000-44749
-const PORTS = { sip: 6000, rpc: 6001, cp: 6002, ng: 23000, rtpMin: 44000, rtpMax: 44749 }
+// ports owned by this file: 6000-6019 SIP/RPC/JSON-RPC/SIPp, ng 23000-23003, RTP 14000-14499,
+// SIPp media 16000-16099 (below the ephemeral range 32768-60999)
+const PORTS = { sip: 6000, rpc: 6001, cp: 6002, ng: 23000, rtpMin: 14000, rtpMax: 14499 }
 const REG = 6010
 const DOMAIN = 'reg.e2e.test'
 const users = { '1001': 'alice-reg-secret', '1003': 'carol-reg-secret' }
@@ -32,6 +33,7 @@ t.test('registration through the real control plane', { skip: skipE2e, timeout: 
       inject: s.csv(o.user),
       auth: { user: o.user, password: o.password },
       keys: { expires: String(o.expires ?? 600) },
+      mediaPort: 16000,
       timeoutMs: 10_000,
       extraArgs: ['-trace_logs', '-log_file', logFile],
       ...o,
