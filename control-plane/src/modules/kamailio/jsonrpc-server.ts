@@ -119,9 +119,22 @@ export function createJsonRpcServer(opts: JsonRpcServerOptions): JsonRpcServer {
     }
   }
 
+  // Replies that complete in the same tick go out in one writev: under load Kamailio pipelines many
+  // requests per connection, and one syscall per reply was the listener's largest cost
+  // (scripts/bench/lookup.ts, docs/benchmarks.md).
+  const corked = new WeakSet<net.Socket>()
   function reply(sock: net.Socket, id: Id, body: object): void {
     if (!sock.writable) return
-    sock.write(encodeNetstring(JSON.stringify({ jsonrpc: '2.0', id, ...body })))
+    if (!corked.has(sock)) {
+      corked.add(sock)
+      sock.cork()
+      process.nextTick(() => {
+        corked.delete(sock)
+        sock.uncork()
+      })
+    }
+    const payload = JSON.stringify({ jsonrpc: '2.0', id, ...body })
+    sock.write(`${Buffer.byteLength(payload)}:${payload},`)
   }
 
   function onFrame(sock: net.Socket, payload: string): void {
