@@ -12,7 +12,9 @@ const ExplainBody = Type.Object(
     to: Type.String({ minLength: 1, description: 'dialled number or extension' }),
     domain: Type.Optional(Type.String({ description: "the caller's SIP domain" })),
     srcIp: Type.Optional(Type.String({ description: 'source address; a trunk inbound IP makes it an inbound call' })),
-    authenticated: Type.Optional(Type.Boolean({ default: true, description: 'false: an unauthenticated caller (trunk traffic)' })),
+    // no schema default: Fastify's ajv fills defaults in, and a default of true made every call
+    // with srcIp (a trunk's address) an authenticated subscriber's instead of trunk traffic
+    authenticated: Type.Optional(Type.Boolean({ description: 'default: true without srcIp, false with it; false = an unauthenticated caller (trunk traffic)' })),
     at: Type.Optional(Type.String({ format: 'date-time', description: 'evaluate schedules at this instant' })),
   },
   { additionalProperties: false },
