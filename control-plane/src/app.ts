@@ -31,6 +31,7 @@ import queuesRoutes from './modules/queues/queues.routes.ts'
 import emergencyRoutes from './modules/emergency/emergency.routes.ts'
 import acdRoutes from './modules/acd/acd.routes.ts'
 import importRoutes from './modules/import/import.routes.ts'
+import cdrRoutes from './modules/cdr/cdr.routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -82,6 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(emergencyRoutes)
     await api.register(acdRoutes)
     await api.register(importRoutes)
+    await api.register(cdrRoutes)
   }, { prefix: '/api/v1' })
   return app
 }
