@@ -14,6 +14,7 @@ const GW_A = 6215, GW_B = 6216, GW_SOS = 6217
 const DOMAIN = 'routing.e2e.test'
 const pw: Record<string, string> = {
   '1001': 'alice-routing-pass', '1002': 'bob-routing-pass', '1003': 'carol-routing-pass', '1004': 'dave-routing-pass', '1005': 'erin-routing-pass',
+  '1006': 'frank-routing-pass', // provisioned, never registered
 }
 const DID_USER = '+33100000011', DID_AFTER_HOURS = '+33100000012'
 
@@ -50,7 +51,24 @@ t.test('routing features through the real control plane', { skip: skipE2e, timeo
     domainId, name: 'support', extension: '3000', strategy: 'RING_ALL', agentTimeout: 5, maxWait: 10,
     members: [{ userId: user['1002'].id }], overflowTargetType: 'USER', overflowTargetId: user['1004'].id,
   })
+  // a hunt group whose first member has no registered phone
+  await s.create('groups', { domainId, name: 'support-hunt', extension: '2001', strategy: 'HUNT', memberTimeout: 2, members: [{ userId: user['1006'].id }, { userId: user['1004'].id }] })
+  // a ring-all queue (parallel ring) with 1002 logged in, overflowing to 1004: the rtjson `sb.overflow` set
+  const ringAll = await s.create('queues', {
+    domainId, name: 'ring-all', extension: '3001', strategy: 'RING_ALL', agentTimeout: 5, maxWait: 10,
+    members: [{ userId: user['1002'].id }], overflowTargetType: 'USER', overflowTargetId: user['1004'].id,
+  })
+  // a serial queue with 1003 logged in, overflowing to an outside number: a subscriber route then a trunk route
+  const priority = await s.create('queues', {
+    domainId, name: 'priority', extension: '3002', strategy: 'PRIORITY', agentTimeout: 5, maxWait: 10,
+    members: [{ userId: user['1003'].id }], overflowTargetType: 'EXTERNAL', overflowTargetNumber: '0123456789',
+  })
+  for (const [queue, ext] of [[ringAll, '1002'], [priority, '1003']] as const) {
+    const r = await s.api('POST', `/queues/${queue.id}/agents/${user[ext].id}/login`)
+    t.equal(r.status, 200, `${ext} logs in to queue ${queue.name}`)
+  }
   await s.rebuild()
+  await s.h.app.routingSnapshot.refreshAgents()
 
   // ---- SIPp helpers
   let media = 16200
@@ -115,6 +133,34 @@ t.test('routing features through the real control plane', { skip: skipE2e, timeo
     t.ok(Date.now() - t0 >= 1800, `1003 rang for the group's memberTimeout (2 s): ${Date.now() - t0} ms`)
     await both(t, second, caller, 'group 2000 -> 1004')
     t.ok((await cdr(id))?.answeredAt, 'CDR: answered')
+    // the failover must fork to the next member only, never to the dialled group URI itself
+    t.notMatch(s.kam.log(), /could not resolve hostname: "routing\.e2e\.test"/, 'no branch was sent to the bare SIP domain')
+  })
+
+  t.test('a hunt group skips a member with no registered phone', async (t) => {
+    const second = uas('uas_answer', PHONE['1004'])
+    await settle()
+    const t0 = Date.now()
+    await both(t, second, subscriberCall('1001', { scenario: 'uac_auth_call_bye', service: '2001' }), 'group 2001 (1006 unregistered) -> 1004')
+    t.ok(Date.now() - t0 < 1800, `no ring time spent on 1006: ${Date.now() - t0} ms`)
+  })
+
+  t.test('a ring-all queue overflows when its logged-in agent is busy', async (t) => {
+    const agent = uas('uas_busy_486', PHONE['1002'])
+    const overflow = uas('uas_answer', PHONE['1004'])
+    await settle()
+    const caller = subscriberCall('1001', { scenario: 'uac_auth_call_bye', service: '3001' })
+    sippOk(t, await agent.done, 'agent 1002 rang and answered 486')
+    await both(t, overflow, caller, 'queue 3001 -> overflow 1004')
+  })
+
+  t.test('a serial queue overflows from its busy agent to an outside number through the trunk', async (t) => {
+    const agent = uas('uas_busy_486', PHONE['1003'])
+    const gw = uas('uas_trunk_overflow_e164', GW_A)
+    await settle()
+    const caller = subscriberCall('1001', { scenario: 'uac_auth_call_bye', service: '3002' })
+    sippOk(t, await agent.done, 'agent 1003 rang and answered 486')
+    await both(t, gw, caller, 'queue 3002 -> 0123456789 via carrier-a')
   })
 
   t.test('a queue with no agent logged in overflows to its overflow extension', async (t) => {

@@ -89,7 +89,11 @@ export async function startStack(t: Test, ports: StackPorts, o: StackOptions): P
     rtpengineNgPort: ports.ng,
     env: { SIP_ALIASES: o.domain, ...o.kamailioEnv },
   })
-  t.teardown(() => kam.stop())
+  t.teardown(async () => {
+    await kam.stop()
+    // debugging aid: E2E_KAMAILIO_LOG=/some/dir keeps each file's Kamailio log there
+    if (process.env.E2E_KAMAILIO_LOG) fs.writeFileSync(path.join(process.env.E2E_KAMAILIO_LOG, `kamailio-${ports.sip}.log`), kam.log())
+  })
 
   const api: Stack['api'] = async (method, url, payload) => {
     const r = await h.app.inject({ method, url: `/api/v1${url}`, headers: h.auth('ADMIN'), ...(payload ? { payload } : {}) })
