@@ -32,6 +32,7 @@ import emergencyRoutes from './modules/emergency/emergency.routes.ts'
 import acdRoutes from './modules/acd/acd.routes.ts'
 import importRoutes from './modules/import/import.routes.ts'
 import cdrRoutes from './modules/cdr/cdr.routes.ts'
+import securityApi from './modules/auth/security-api.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -84,6 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(acdRoutes)
     await api.register(importRoutes)
     await api.register(cdrRoutes)
+    await api.register(securityApi)
   }, { prefix: '/api/v1' })
   return app
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { ConfigError, bool, hostPort, int, list, oneOf, optional, port, str, url } from './env.ts'
+import { loadSecurityConfig, type SecurityConfig } from './security.ts'
 
 export { ConfigError }
 
@@ -25,6 +26,8 @@ export interface Config {
   redisUrl?: string
   internal: { token?: string; allowedIps: string[]; lookupDeadlineMs: number }
   encryption: { active: EncryptionKey; all: EncryptionKey[] }
+  /** admin sessions, login throttling, audit retention, SIP bans (config/security.ts) */
+  security: SecurityConfig
   kamailio: { rpcUrl: string }
   rtpengine: { ng: { host: string; port: number }; httpUrl?: string }
   readyRequires: Array<'db' | 'redis' | 'kamailio' | 'rtpengine'>
@@ -94,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
       lookupDeadlineMs: int(env, 'LOOKUP_DEADLINE_MS', 250, 10, 10_000),
     },
     encryption: { active, all },
+    security: loadSecurityConfig(env, production, dataDir),
     kamailio: { rpcUrl: url(env, 'KAMAILIO_RPC_URL', ['http', 'https']) ?? 'http://127.0.0.1:5071/RPC' },
     rtpengine: { ng: hostPort(env, 'RTPENGINE_NG', '127.0.0.1:22222'), httpUrl: url(env, 'RTPENGINE_HTTP_URL', ['http', 'https']) },
     readyRequires: readyRequires as Config['readyRequires'],

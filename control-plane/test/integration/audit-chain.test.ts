@@ -11,7 +11,7 @@ t.test('the chain verifies, and editing or deleting a row breaks it', async (t) 
     t.equal(r.statusCode, 201)
   }
   const prisma = h.database.prisma
-  t.match(await verifyAuditChain(prisma), { ok: true, checked: 3 })
+  t.match(await verifyAuditChain(prisma), { ok: true, checked: await prisma.auditEntry.count() })
 
   const rows = await prisma.auditEntry.findMany({ orderBy: { id: 'asc' } })
   t.equal(rows[1].prevHash, rows[0].hash, 'each entry links to the previous one')

@@ -30,6 +30,9 @@ t.test('every bad setting fails with one line naming the variable', async (t) =>
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
     [{ NODE_ENV: 'production', ENCRYPTION_KEYS: key }, /INTERNAL_TOKEN is required in production/],
     [{ NODE_ENV: 'production', INTERNAL_TOKEN: 'x'.repeat(20) }, /ENCRYPTION_KEYS is required in production/],
+    [{ NODE_ENV: 'production', INTERNAL_TOKEN: 'x'.repeat(20), ENCRYPTION_KEYS: key }, /AUTH_TOKEN_KEY is required in production/],
+    [{ AUTH_TOKEN_KEY: Buffer.alloc(16).toString('base64') }, /AUTH_TOKEN_KEY must decode to at least 32 bytes/],
+    [{ AUDIT_RETENTION_DAYS: '30' }, /AUDIT_RETENTION_DAYS must be between 365/],
     [{ INTERNAL_TOKEN: 'short' }, /INTERNAL_TOKEN must be at least 16/],
     [{ ENCRYPTION_KEYS: 'k1:' + Buffer.alloc(16).toString('base64') }, /must decode to 32 bytes/],
     [{ ENCRYPTION_KEYS: 'garbage' }, /ENCRYPTION_KEYS must be/],
@@ -45,7 +48,7 @@ t.test('every bad setting fails with one line naming the variable', async (t) =>
 })
 
 t.test('production with every secret set', async (t) => {
-  const c = loadConfig({ NODE_ENV: 'production', INTERNAL_TOKEN: 't'.repeat(24), ENCRYPTION_KEYS: `${key},k2:${Buffer.alloc(32, 2).toString('base64')}`, ENCRYPTION_ACTIVE_KEY: 'k2', REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://u:p@db:5432/sb' })
+  const c = loadConfig({ NODE_ENV: 'production', INTERNAL_TOKEN: 't'.repeat(24), AUTH_TOKEN_KEY: Buffer.alloc(32, 3).toString('base64'), ENCRYPTION_KEYS: `${key},k2:${Buffer.alloc(32, 2).toString('base64')}`, ENCRYPTION_ACTIVE_KEY: 'k2', REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://u:p@db:5432/sb' })
   t.equal(c.encryption.active.id, 'k2')
   t.equal(c.encryption.all.length, 2)
   t.same(c.readyRequires, ['db', 'redis'], 'Redis becomes required when configured')

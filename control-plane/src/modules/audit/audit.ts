@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto'
 import type { Prisma } from '../../generated/prisma/client.ts'
 
 export type AuditVerb = 'created' | 'updated' | 'deleted' | 'imported' | 'revoked'
-export type AuditAction = `${string}.${AuditVerb}` | 'auth.login' | 'auth.login_failed' | 'auth.mfa' | 'apikey.used' | 'recording.accessed'
+export type AuditAction =
+  | `${string}.${AuditVerb}`
+  | 'auth.login' | 'auth.login_failed' | 'auth.logout' | 'auth.locked' | 'auth.refresh_reuse' | 'auth.mfa'
+  | 'apikey.used' | 'recording.accessed' | 'audit.archived' | 'sip.banned' | 'sip.unbanned' | 'user.exported' | 'user.erased'
 
 export interface Actor {
   type: 'admin' | 'api_key' | 'system' | 'kamailio'

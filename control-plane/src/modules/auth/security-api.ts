@@ -1,0 +1,16 @@
+// The security API under /api/v1, registered as one plugin so app.ts names it once: sessions and
+// MFA, admin accounts, API keys, agent self-service.
+import type { FastifyPluginAsync } from 'fastify'
+import authRoutes from './auth.routes.ts'
+import accountsRoutes from './accounts.routes.ts'
+import apiKeysRoutes from './apikeys.routes.ts'
+import agentSelfRoutes from '../acd/agent-self.routes.ts'
+
+const securityApi: FastifyPluginAsync = async (api) => {
+  await api.register(authRoutes)
+  await api.register(accountsRoutes)
+  await api.register(apiKeysRoutes)
+  await api.register(agentSelfRoutes)
+}
+
+export default securityApi
