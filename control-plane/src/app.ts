@@ -1,13 +1,15 @@
 // The whole control plane as one Fastify plugin tree. server.ts listens; tests build it with
 // buildApp() and call inject(). Order: config → external resources → app-wide behaviour → features.
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config/config.ts'
 import type { Database } from './db/database.ts'
 import type { SharedState } from './shared-state/shared-state.ts'
-import { loggerOptions } from './lib/logger.ts'
+import { streamLoggers } from './lib/logger.ts'
+import type { DestinationStream } from 'pino'
+import logStreams from './plugins/external/log-streams.ts'
 import databasePlugin from './plugins/external/database.ts'
 import sharedStatePlugin from './plugins/external/shared-state.ts'
 import metricsPlugin from './plugins/external/metrics.ts'
@@ -46,11 +48,14 @@ export interface AppOptions {
   database?: Database
   state?: SharedState
   logger?: boolean
+  /** where the three log streams go (default stdout); tests capture lines with it */
+  logDestination?: DestinationStream
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const logs = opts.logger === false && !opts.logDestination ? streamLoggers('silent') : streamLoggers(opts.config.logLevel, opts.logDestination)
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(opts.config.logLevel),
+    loggerInstance: logs.application as FastifyBaseLogger,
     genReqId: (req) => pickRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     bodyLimit: 1_048_576,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
@@ -59,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('config', opts.config)
   await app.register(fp(async () => {}, { name: 'config' }))
+  await app.register(logStreams, { logs })
   await app.register(databasePlugin, { database: opts.database })
   await app.register(sharedStatePlugin, { state: opts.state })
   await app.register(metricsPlugin)

@@ -47,7 +47,7 @@ t.test('calls between subscribers through the real control plane', { skip: skipE
       return c && done(c) ? c : undefined
     })
   const outbox = async (callId: string) =>
-    (await prisma.outboxEvent.findMany({ orderBy: { createdAt: 'asc' } })).filter((e) => (e.payload as { callId?: string }).callId === callId).map((e) => e.type)
+    (await prisma.outboxEvent.findMany({ orderBy: { createdAt: 'asc' } })).filter((e) => (e.payload as { correlation?: { callId?: string } }).correlation?.callId === callId).map((e) => e.type)
 
   t.test('1001 and 1002 register', async (t) => {
     sippOk(t, await register('1001', UAC), '1001 registers')

@@ -1,6 +1,7 @@
 // pino options shared by the server and the CLI. Secrets are redacted by path; personal data in
 // SIP identities is not logged by default at info level.
-import type { LoggerOptions } from 'pino'
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import { currentTraceId } from './tracing.ts'
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -22,4 +23,21 @@ export function loggerOptions(level: string, stream: 'application' | 'audit' | '
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
   }
+}
+
+export type LogStream = 'application' | 'audit' | 'diagnostic'
+
+/**
+ * The three log streams of one process, as children of one root logger (so the `stream` field is
+ * written once per line): application (requests, lifecycle), audit (committed journal entries),
+ * diagnostic (SIP-side detail: registrations, dialog events). Every line carries the active trace
+ * id when tracing is on.
+ */
+export function streamLoggers(level: string, destination?: DestinationStream): Record<LogStream, Logger> {
+  const { base: _base, ...opts } = loggerOptions(level)
+  const root = pino({ ...opts, base: { service: 'switchboard-control-plane' }, mixin: () => {
+    const traceId = currentTraceId()
+    return traceId ? { traceId } : {}
+  } }, destination ?? pino.destination({ fd: 1, sync: false }))
+  return { application: root.child({ stream: 'application' }), audit: root.child({ stream: 'audit' }), diagnostic: root.child({ stream: 'diagnostic' }) }
 }

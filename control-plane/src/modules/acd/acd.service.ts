@@ -4,6 +4,7 @@ import { Conflict, NotFound } from '../../lib/errors.ts'
 import { commitChange, type ChangeDeps } from '../provisioning/change.ts'
 import type { RequestCtx } from '../provisioning/context.ts'
 import { queuesRepository } from '../queues/queues.repository.ts'
+import { emitEvent } from '../events/outbox.ts'
 import { transition, type AgentAction, type AgentState, type AgentStateStore } from './agent-state.ts'
 
 export interface AgentView extends AgentState {
@@ -28,8 +29,9 @@ export function acdService(deps: ChangeDeps & { store: AgentStateStore }) {
       const before = await deps.store.get(queueId, userId)
       const patch = transition(before, action)
       if (!patch) throw Conflict('agent_not_logged_in', `the agent must be logged in to ${action}`)
-      return commitChange(deps, ctx.actor, 'agent', async () => {
+      return commitChange(deps, ctx.actor, 'agent', async (tx) => {
         const after = await deps.store.set(queueId, userId, patch)
+        await emitEvent(tx, { type: 'queue.agent.changed', domainId: q.domainId, correlation: { requestId: ctx.actor.requestId }, data: { queueId, userId, action, state: after } })
         return { result: { userId, ...after }, audit: { action: 'agent.updated', entityType: 'agent', entityId: `${queueId}:${userId}`, domainId: q.domainId, before, after: { ...after, action } } }
       }, { affectsRouting: false })
     },

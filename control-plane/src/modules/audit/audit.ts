@@ -4,6 +4,7 @@
 // transaction as the change they describe, never by route handlers.
 import { createHash } from 'node:crypto'
 import type { Prisma } from '../../generated/prisma/client.ts'
+import { emitEvent } from '../events/outbox.ts'
 
 export type AuditVerb = 'created' | 'updated' | 'deleted' | 'imported' | 'revoked'
 export type AuditAction =
@@ -97,9 +98,14 @@ export async function recordAudit(tx: Prisma.TransactionClient, actor: Actor, in
     traceId: actor.traceId ?? null,
   }
   const hash = entryHash(prevHash, fields)
-  return tx.auditEntry.create({
+  const entry = await tx.auditEntry.create({
     data: { ...fields, before: fields.before as Prisma.InputJsonValue, after: fields.after as Prisma.InputJsonValue, prevHash, hash },
   })
+  // audit.* events leave through the outbox, in this transaction: published iff journaled (the
+  // outbox worker also writes them to the audit log stream, so that stream only shows committed entries)
+  const data = { auditId: entry.id.toString(), action: fields.action, entityType: fields.entityType, entityId: fields.entityId, actor: { type: fields.actorType, id: fields.actorId, role: fields.actorRole, ip: fields.ip }, at: fields.at.toISOString(), hash, before: fields.before, after: fields.after }
+  await emitEvent(tx, { type: `audit.${fields.action}`, domainId: fields.domainId, correlation: { requestId: fields.requestId ?? undefined, traceId: fields.traceId ?? undefined }, data })
+  return entry
 }
 
 export interface ChainVerdict {

@@ -5,6 +5,9 @@
 import type { PrismaClient, Prisma } from '../../generated/prisma/client.ts'
 import { withDbErrors } from '../../lib/prisma-errors.ts'
 import type { KamailioEvent } from '../kamailio/lookup-params.ts'
+import { emitEvent } from '../events/outbox.ts'
+import { callData } from '../events/call-data.ts'
+import { withSpan } from '../../lib/tracing.ts'
 
 export interface DecisionSummary {
   domainId?: string
@@ -35,7 +38,7 @@ export function cdrService(prisma: PrismaClient) {
       ruleId: decision?.ruleId ?? null,
       startedAt: at,
     }
-    await withDbErrors('cdr', () =>
+    await withSpan('db.cdr.apply', { callId: event.callId, 'sb.event': event.type }, () => withDbErrors('cdr', () =>
       prisma.$transaction(async (tx) => {
         const existing = await tx.cdr.findUnique({ where: { callId: event.callId } })
         let outboxType: string
@@ -63,9 +66,9 @@ export function cdrService(prisma: PrismaClient) {
           row = existing ? await tx.cdr.update({ where: { id: existing.id }, data: end }) : await tx.cdr.create({ data: { ...base, ...end } })
           outboxType = 'call.ended'
         }
-        await tx.outboxEvent.create({ data: { type: outboxType, domainId: row.domainId, payload: JSON.parse(JSON.stringify({ callId: row.callId, cdr: row })) } })
+        await emitEvent(tx, { type: outboxType, domainId: row.domainId, correlation: { callId: row.callId }, data: callData(row) })
       }),
-    )
+    ))
   }
   return { apply }
 }

@@ -3,7 +3,8 @@
 import fp from 'fastify-plugin'
 import { sharedAgentStateStore } from '../acd/agent-state.ts'
 import { SnapshotHolder } from '../routing/snapshot.ts'
-import { cdrService } from '../cdr/cdr.service.ts'
+import { eventSink } from '../events/event-sink.ts'
+import { liveState } from '../events/live-state.ts'
 import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
 import { lookups, type Lookups } from './lookups.ts'
 import { lookupMetrics } from './lookup-metrics.ts'
@@ -29,15 +30,17 @@ export default fp(
     await snapshot.start()
     app.decorate('routingSnapshot', snapshot)
 
-    const cdrs = cdrService(app.database.prisma)
+    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics) })
     const service = lookups({
       snapshot,
       metrics: lookupMetrics(app.metrics),
       log: app.log,
-      onEvent: async (event, decision) => {
-        if (event.type.startsWith('dialog.')) await cdrs.apply(event, decision)
-      },
+      diagnostic: app.logs.diagnostic,
+      onEvent: (event, decision) => sink.apply(event, decision),
     })
+    // registrations that ran out without a refresh become registration.changed (expired)
+    const sweep = setInterval(() => void sink.sweepExpired().catch((err) => app.log.warn({ err: (err as Error).message }, 'registration expiry sweep failed')), 10_000)
+    sweep.unref()
     app.decorate('lookups', service)
 
     let rpc: JsonRpcServer | undefined
@@ -57,9 +60,10 @@ export default fp(
       app.log.info({ address: rpc.address() }, 'JSON-RPC listener for Kamailio ready')
     }
     app.addHook('onClose', async () => {
+      clearInterval(sweep)
       await rpc?.close()
       await snapshot.stop()
     })
   },
-  { name: 'kamailio-loop', dependencies: ['database', 'shared-state', 'metrics'] },
+  { name: 'kamailio-loop', dependencies: ['database', 'shared-state', 'metrics', 'log-streams'] },
 )

@@ -8,11 +8,14 @@ import { RpcError } from './jsonrpc-server.ts'
 import { LookupInputError, parseAuthParams, parseEvent, parseRouteParams, type KamailioEvent } from './lookup-params.ts'
 import type { DecisionSummary } from '../cdr/cdr.service.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
+import { withSpan } from '../../lib/tracing.ts'
 
 export interface LookupDeps {
   snapshot: SnapshotHolder
   metrics: LookupMetrics
   log: FastifyBaseLogger
+  /** the diagnostic log stream (registrations, SIP-side detail); defaults to `log` */
+  diagnostic?: FastifyBaseLogger
   onEvent: (event: KamailioEvent, decision: DecisionSummary | undefined) => Promise<void>
   now?: () => Date
 }
@@ -35,7 +38,14 @@ export function lookups(deps: LookupDeps) {
     return r && Date.now() - r.at < DECISION_TTL_MS ? r.summary : undefined
   }
 
-  const guard = <P, R>(kind: string, parse: (p: unknown) => P, fn: (p: P) => R | Promise<R>) => async (params: unknown): Promise<R> => {
+  // Lookups over JSON-RPC have no HTTP request id: each gets a sequence number, turned into a
+  // request id only when a line is actually logged (the hot path does not pay for it).
+  let seq = 0
+  const logFor = (log: FastifyBaseLogger, n: number, callId: string) => log.child({ reqId: `kam-${n}`, callId })
+  const diagnostic = deps.diagnostic ?? deps.log
+
+  const guard = <P extends { callId?: string }, R>(kind: string, parse: (p: unknown) => P, fn: (p: P, n: number) => R | Promise<R>) => async (params: unknown): Promise<R> => {
+    const n = ++seq
     const t0 = performance.now()
     let outcome = 'ok'
     try {
@@ -46,7 +56,7 @@ export function lookups(deps: LookupDeps) {
         if (err instanceof LookupInputError) throw new RpcError(400, `bad ${kind} request: ${err.message}`)
         throw err
       }
-      return await fn(parsed)
+      return await withSpan(`kamailio.${kind}`, { callId: parsed.callId || undefined }, () => fn(parsed, n))
     } catch (err) {
       outcome = err instanceof RpcError ? String(err.rpcCode) : 'error'
       throw err
@@ -66,26 +76,28 @@ export function lookups(deps: LookupDeps) {
       return { ha1: row.ha1, ha1b: row.ha1b, expires: { min: row.regMinExpires, max: row.regMaxExpires, default: row.regDefaultExpires } }
     }),
 
-    route: guard('route', parseRouteParams, (req) => {
+    route: guard('route', parseRouteParams, (req, n) => {
       const decision = explain(req)
       deps.metrics.decision(decision.outcome === 'route' ? decision.kind : `reject_${decision.code}`)
       if (decision.outcome === 'reject') {
-        deps.log.info({ callId: req.callId, code: decision.code, sipCode: decision.sipCode }, 'route rejected')
+        logFor(deps.log, n, req.callId).info({ code: decision.code, sipCode: decision.sipCode }, 'route rejected')
         const e = rejectToRpcError(decision)
         throw new RpcError(e.code, e.message)
       }
       remember(req.callId, decision)
       if (decision.acd) deps.snapshot.setCursor(decision.acd.queueId, decision.acd.nextCursor)
-      deps.log.debug({ callId: req.callId, decision: decision.label }, 'route decided')
+      if (deps.log.level === 'debug' || deps.log.level === 'trace') logFor(deps.log, n, req.callId).debug({ decision: decision.label }, 'route decided')
       return toRtjson(decision)
     }),
 
-    event: guard('event', parseEvent, async (event) => {
+    event: guard('event', parseEvent, async (event, n) => {
       deps.metrics.event(event.type)
       if (event.type === 'registration') {
-        deps.log.info({ stream: 'diagnostic', callId: event.callId, aor: event.fields.aor, expires: event.fields.expires }, 'registration')
+        logFor(diagnostic, n, event.callId).info({ aor: event.fields.aor, expires: event.fields.expires }, 'registration')
+        await deps.onEvent(event, undefined)
         return { ok: true }
       }
+      logFor(diagnostic, n, event.callId).info({ event: event.type, code: event.fields.code, side: event.fields.side }, 'dialog event')
       // Kamailio sends a call's events back to back (dialog.start and dialog.answered are often in
       // the same 10 ms batch) and notifications are handled concurrently: applied in parallel, two
       // CDR transactions raced on the same Call-ID and one was lost (no answeredAt, or no
