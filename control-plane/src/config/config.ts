@@ -6,6 +6,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { ConfigError, bool, hostPort, int, list, oneOf, optional, port, str, url } from './env.ts'
 import { loadSecurityConfig, type SecurityConfig } from './security.ts'
+import { loadObservabilityConfig, type ObservabilityConfig } from './observability.ts'
 
 export { ConfigError }
 
@@ -28,6 +29,8 @@ export interface Config {
   encryption: { active: EncryptionKey; all: EncryptionKey[] }
   /** admin sessions, login throttling, audit retention, SIP bans (config/security.ts) */
   security: SecurityConfig
+  /** outbox worker, webhooks, AMQP, tracing, CRM breaker (config/observability.ts) */
+  events: ObservabilityConfig
   kamailio: { rpcUrl: string }
   rtpengine: { ng: { host: string; port: number }; httpUrl?: string }
   readyRequires: Array<'db' | 'redis' | 'kamailio' | 'rtpengine'>
@@ -98,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryption: { active, all },
     security: loadSecurityConfig(env, production, dataDir),
+    events: loadObservabilityConfig(env, mode),
     kamailio: { rpcUrl: url(env, 'KAMAILIO_RPC_URL', ['http', 'https']) ?? 'http://127.0.0.1:5071/RPC' },
     rtpengine: { ng: hostPort(env, 'RTPENGINE_NG', '127.0.0.1:22222'), httpUrl: url(env, 'RTPENGINE_HTTP_URL', ['http', 'https']) },
     readyRequires: readyRequires as Config['readyRequires'],

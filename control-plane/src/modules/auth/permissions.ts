@@ -8,6 +8,7 @@ import type { Role } from '../../generated/prisma/enums.ts'
 export const RESOURCES = [
   'domains', 'users', 'groups', 'numbers', 'dialplans', 'trunks', 'schedules', 'queues', 'emergency',
   'routing', 'calls', 'registrations', 'cdrs', 'audit', 'apikeys', 'agents', 'accounts', 'security', 'privacy',
+  'webhooks', 'integrations',
 ] as const
 export type Resource = (typeof RESOURCES)[number]
 /** `auth:self`: one's own session and MFA; `agents:self`: an AGENT's own queue state */
@@ -19,7 +20,7 @@ const ro = (r: Resource[]): Permission[] => r.map((x) => `${x}:read` as Permissi
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ADMIN: new Set<Permission>([...rw([...RESOURCES]), 'agents:self', 'auth:self']),
-  OPERATOR: new Set<Permission>([...rw(PROVISIONING), ...rw(['calls']), ...ro(['registrations', 'cdrs', 'security']), 'auth:self']),
+  OPERATOR: new Set<Permission>([...rw(PROVISIONING), ...rw(['calls']), ...ro(['registrations', 'cdrs', 'security', 'webhooks', 'integrations']), 'auth:self']),
   // read-only and the journal; personal-data exports stay with ADMIN (GDPR art. 32: need to know)
   AUDITOR: new Set<Permission>([...ro(RESOURCES.filter((r) => r !== 'privacy')), 'auth:self']),
   AGENT: new Set<Permission>(['agents:self', 'auth:self']),
