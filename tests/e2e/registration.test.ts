@@ -7,10 +7,10 @@ import t from 'tap'
 import { runSipp, type SippOptions } from '../support/sipp.ts'
 import { eventually, sippOk, skipE2e, startStack } from '../support/e2e.ts'
 
-// ports owned by this file: 6000-6019 SIP/RPC/JSON-RPC/SIPp, ng 23000-23003, RTP 14000-14499,
+// ports owned by this file: 6040-6059 SIP/RPC/JSON-RPC/SIPp (not 6000-6009: SIPp's default media ports), ng 23000-23003, RTP 14000-14499,
 // SIPp media 16000-16099 (below the ephemeral range 32768-60999)
-const PORTS = { sip: 6000, rpc: 6001, cp: 6002, ng: 23000, rtpMin: 14000, rtpMax: 14499 }
-const REG = 6010
+const PORTS = { sip: 6040, rpc: 6041, cp: 6042, ng: 23000, rtpMin: 14000, rtpMax: 14499 }
+const REG = 6050
 const DOMAIN = 'reg.e2e.test'
 const users = { '1001': 'alice-reg-secret', '1003': 'carol-reg-secret' }
 

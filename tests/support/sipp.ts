@@ -31,7 +31,7 @@ export interface SippOptions {
   auth?: { user: string; password: string }
   /** -key name value pairs, available as [name] in the scenario */
   keys?: Record<string, string>
-  /** media port base (-mp) for scenarios with RTP */
+  /** media port base (-mp); default: mediaPortFor(localPort) */
   mediaPort?: number
   /** kill SIPp after this long (SIPp -timeout plus a margin) */
   timeoutMs?: number
@@ -75,6 +75,17 @@ function parseStats(file: string): SippStats | null {
   return { successful: Number(row['SuccessfulCall(C)'] ?? 0), failed: Number(row['FailedCall(C)'] ?? 0), row }
 }
 
+/**
+ * SIPp binds its media sockets (-mp, and -mp + 2 for video) even for scenarios without RTP, and
+ * its default -mp is 6000: a SIPp run with no media port took UDP 6000, which is a test SIP port
+ * (the e2e registration suite's Kamailio failed to bind it when the files ran in parallel). The
+ * default is derived from the signalling port instead: 24000 + (port - 5000) * 4 for ports
+ * 5000-6999, i.e. 24000-31996, below the ephemeral range and away from the RTP ranges.
+ */
+export function mediaPortFor(localPort: number): number | undefined {
+  return localPort >= 5000 && localPort <= 6999 ? 24000 + (localPort - 5000) * 4 : undefined
+}
+
 /** Start SIPp in the background (a UAS started before the UAC that calls it). */
 export function startSipp(o: SippOptions): SippRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-sipp-'))
@@ -96,7 +107,8 @@ export function startSipp(o: SippOptions): SippRun {
   if (o.inject) args.push('-inf', resolveIn(o.inject, '.csv'))
   if (o.auth) args.push('-au', o.auth.user, '-ap', o.auth.password)
   if (o.pauseMs !== undefined) args.push('-d', String(o.pauseMs))
-  if (o.mediaPort !== undefined) args.push('-mp', String(o.mediaPort))
+  const mediaPort = o.mediaPort ?? mediaPortFor(o.localPort)
+  if (mediaPort !== undefined) args.push('-mp', String(mediaPort))
   for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v)
   args.push(...(o.extraArgs ?? []))
   if (o.remote) args.push(o.remote)
