@@ -31,7 +31,7 @@ export interface AuditInput {
 }
 
 export const GENESIS_HASH = '0'.repeat(64)
-const CHAIN_LOCK = 0x5b_a0_d1_7 // serialises appends so the chain never forks
+export const CHAIN_LOCK = 0x5b_a0_d1_7 // serialises appends so the chain never forks
 
 const SECRET_KEYS = new Set(['ha1', 'ha1b', 'password', 'passwordHash', 'secret', 'secretCiphertext', 'totpSecretCiphertext', 'keyHash', 'recoveryCodeHashes', 'token'])
 

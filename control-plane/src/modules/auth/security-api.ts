@@ -1,16 +1,20 @@
 // The security API under /api/v1, registered as one plugin so app.ts names it once: sessions and
-// MFA, admin accounts, API keys, agent self-service.
+// MFA, admin accounts, API keys, agent self-service, the audit journal (and its retention job).
 import type { FastifyPluginAsync } from 'fastify'
 import authRoutes from './auth.routes.ts'
 import accountsRoutes from './accounts.routes.ts'
 import apiKeysRoutes from './apikeys.routes.ts'
 import agentSelfRoutes from '../acd/agent-self.routes.ts'
+import auditRoutes from '../audit/audit.routes.ts'
+import auditRetention from '../audit/retention.plugin.ts'
 
 const securityApi: FastifyPluginAsync = async (api) => {
   await api.register(authRoutes)
   await api.register(accountsRoutes)
   await api.register(apiKeysRoutes)
   await api.register(agentSelfRoutes)
+  await api.register(auditRoutes)
+  await api.register(auditRetention)
 }
 
 export default securityApi
