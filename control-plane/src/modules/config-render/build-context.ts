@@ -114,6 +114,12 @@ export function buildRenderContext(env: Env = process.env, opts: BuildOptions = 
         invitesPerSecond: int(env, 'KAMAILIO_RATELIMIT_INVITE', 500, 1, 100_000),
         registersPerSecond: int(env, 'KAMAILIO_RATELIMIT_REGISTER', 2000, 1, 100_000),
       },
+      bans: {
+        enabled: bool(env, 'SIP_BAN_ENABLED', true),
+        failures: int(env, 'SIP_BAN_FAILURES', 10, 1, 10_000),
+        windowSeconds: int(env, 'SIP_BAN_WINDOW_SECONDS', 300, 1, 86_400),
+        banSeconds: int(env, 'SIP_BAN_SECONDS', 3600, 1, 30 * 86_400),
+      },
     },
     tm: { frTimerMs: int(env, 'KAMAILIO_FR_TIMER_MS', 5000, 500, 60_000), frInvTimerMs: int(env, 'KAMAILIO_FR_INV_TIMER_MS', 60_000, 1000, 600_000) },
     retryAfterSeconds: int(env, 'KAMAILIO_RETRY_AFTER', 30, 1, 3600),

@@ -59,6 +59,8 @@ export interface RenderContext {
   security: {
     pike: { enabled: boolean; samplingTimeUnit: number; reqsDensityPerUnit: number }
     ratelimit: { enabled: boolean; invitesPerSecond: number; registersPerSecond: number }
+    /** `failures` digest failures from one IP within `windowSeconds` ban it for `banSeconds` (htable ipban); htable trusted is exempt */
+    bans: { enabled: boolean; failures: number; windowSeconds: number; banSeconds: number }
   }
   tm: { frTimerMs: number; frInvTimerMs: number }
   /** answered with Retry-After (RFC 3261 §20.33) when the control plane is unreachable */
@@ -166,6 +168,9 @@ export function validateRenderContext(ctx: RenderContext): RenderContext {
   int(ctx.security.pike.reqsDensityPerUnit, 'security.pike.reqsDensityPerUnit', 1, 100_000)
   int(ctx.security.ratelimit.invitesPerSecond, 'security.ratelimit.invitesPerSecond', 1, 100_000)
   int(ctx.security.ratelimit.registersPerSecond, 'security.ratelimit.registersPerSecond', 1, 100_000)
+  int(ctx.security.bans.failures, 'security.bans.failures', 1, 10_000)
+  int(ctx.security.bans.windowSeconds, 'security.bans.windowSeconds', 1, 86_400)
+  int(ctx.security.bans.banSeconds, 'security.bans.banSeconds', 1, 30 * 86_400)
   int(ctx.tm.frTimerMs, 'tm.frTimerMs', 500, 60_000)
   int(ctx.tm.frInvTimerMs, 'tm.frInvTimerMs', 1000, 600_000)
   int(ctx.retryAfterSeconds, 'retryAfterSeconds', 1, 3600)
