@@ -33,6 +33,8 @@ if ((FOR_TESTS)); then
   command -v pg_ctlcluster >/dev/null || packages+=(postgresql)
   command -v redis-server >/dev/null || packages+=(redis-server)
   command -v psql >/dev/null || packages+=(postgresql-client)
+  command -v rabbitmq-server >/dev/null || packages+=(rabbitmq-server)
+  command -v promtool >/dev/null || packages+=(prometheus)
 fi
 if ((${#packages[@]})); then
   log "installing ${packages[*]}"
@@ -84,5 +86,14 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   log "starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no --dir /tmp
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+# ---- RabbitMQ on 127.0.0.1:5672 (guest/guest works from loopback): the outbox's AMQP tests
+amqp_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+if ! amqp_up; then
+  log "starting RabbitMQ"
+  if [[ $(id -u) -eq 0 ]]; then runuser -u rabbitmq -- rabbitmq-server -detached >/dev/null 2>&1 || true
+  else sudo -u rabbitmq rabbitmq-server -detached >/dev/null 2>&1 || true; fi
+  for _ in $(seq 1 60); do amqp_up && break; sleep 1; done
+  amqp_up || log "warning: RabbitMQ did not come up on 127.0.0.1:5672"
 fi
 log "ready"

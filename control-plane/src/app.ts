@@ -34,6 +34,8 @@ import emergencyRoutes from './modules/emergency/emergency.routes.ts'
 import acdRoutes from './modules/acd/acd.routes.ts'
 import importRoutes from './modules/import/import.routes.ts'
 import cdrRoutes from './modules/cdr/cdr.routes.ts'
+import webhooksRoutes from './modules/webhooks/webhooks.routes.ts'
+import outboxPlugin from './modules/outbox/outbox.plugin.ts'
 import securityApi from './modules/auth/security-api.ts'
 
 declare module 'fastify' {
@@ -74,6 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin)
 
   await app.register(kamailioLoop)
+  await app.register(outboxPlugin)
   await app.register(healthRoutes)
   await app.register(internalRoutes)
   await app.register(async (api) => {
@@ -91,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(acdRoutes)
     await api.register(importRoutes)
     await api.register(cdrRoutes)
+    await api.register(webhooksRoutes)
     await api.register(securityApi)
   }, { prefix: '/api/v1' })
   return app
