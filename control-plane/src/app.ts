@@ -13,6 +13,7 @@ import logStreams from './plugins/external/log-streams.ts'
 import databasePlugin from './plugins/external/database.ts'
 import sharedStatePlugin from './plugins/external/shared-state.ts'
 import metricsPlugin from './plugins/external/metrics.ts'
+import tracingPlugin from './plugins/external/tracing.ts'
 import swaggerPlugin from './plugins/external/swagger.ts'
 import errorHandler from './plugins/app/error-handler.ts'
 import requestContext, { REQUEST_ID_HEADER, pickRequestId } from './plugins/app/request-context.ts'
@@ -70,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(databasePlugin, { database: opts.database })
   await app.register(sharedStatePlugin, { state: opts.state })
   await app.register(metricsPlugin)
+  await app.register(tracingPlugin)
   await app.register(swaggerPlugin)
   await app.register(errorHandler)
   await app.register(requestContext)

@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config/config.ts'
 import { openDatabase, type Database } from '../../src/db/database.ts'
@@ -22,7 +23,7 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; env?: Record<string, string>; state?: SharedState } = {}): Promise<TestApp> {
+export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; env?: Record<string, string>; state?: SharedState; logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-test-'))
   const testDb = opts.db === 'pglite' ? undefined : await createTestDatabase()
   const config = loadConfig({
@@ -36,7 +37,7 @@ export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; env?: Rec
     ...opts.env,
   })
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir })
-  const app = await buildApp({ config, database, state: opts.state, logger: false })
+  const app = await buildApp({ config, database, state: opts.state, logger: false, logDestination: opts.logDestination })
   await app.ready()
   const keyFor = async (role: Role, domainId?: string) => (await createApiKey(database.prisma, { name: `test-${role}`, role, domainId })).key
   const keys = {} as Record<Role, string>

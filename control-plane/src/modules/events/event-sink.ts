@@ -27,6 +27,7 @@ export function eventSink(deps: { prisma: PrismaClient; snapshot: SnapshotHolder
       if (!event.type.startsWith('dialog.')) return
       deps.live.call(event.type, event.callId)
       await cdrs.apply(event, decision)
+      deps.live.cdrWritten(event.ts)
     },
 
     async sweepExpired(): Promise<number> {
