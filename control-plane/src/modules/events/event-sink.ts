@@ -26,6 +26,7 @@ export function eventSink(deps: { prisma: PrismaClient; snapshot: SnapshotHolder
       }
       if (!event.type.startsWith('dialog.')) return
       deps.live.call(event.type, event.callId)
+      if (event.type === 'dialog.end' || event.type === 'dialog.failed') deps.live.ended(decision?.kind ?? 'internal', decision?.trunkIds?.[0], event.type === 'dialog.end')
       await cdrs.apply(event, decision)
       deps.live.cdrWritten(event.ts)
     },

@@ -2,7 +2,7 @@
 // source of registration.changed (only a new contact, an unregistration or an expiry is a change;
 // the refresh every few minutes of a known contact is not, or REGISTER traffic would flood the
 // outbox). Per instance: each instance counts the events Kamailio sent it.
-import { Gauge, Histogram, type Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 
 export interface RegistrationChange {
   aor: string
@@ -21,6 +21,7 @@ export function liveState(registry: Registry, now: () => number = Date.now) {
   const contacts = new Map<string, { aor: string; contact: string; until: number }>() // aor|contact → expiry
   const activeCalls = new Gauge({ name: 'sb_active_calls', help: 'Calls started and not yet ended (from dialog events)', registers: [registry], collect: () => sweepCalls() })
   const cdrLag = new Histogram({ name: 'sb_cdr_lag_seconds', help: 'From the dialog event in Kamailio to its CDR committed', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30], registers: [registry] })
+  const callsEnded = new Counter({ name: 'sb_calls_ended_total', help: 'Calls ended, by direction, first trunk tried and outcome (answered, failed)', labelNames: ['direction', 'trunk', 'outcome'], registers: [registry] })
   const registrations = new Gauge({ name: 'sb_registrations_active', help: 'Registered contacts (from registration events)', registers: [registry] })
 
   function sweepCalls() {
@@ -32,6 +33,8 @@ export function liveState(registry: Registry, now: () => number = Date.now) {
   return {
     /** `ts`: Kamailio's event time (unix seconds) */
     cdrWritten: (ts: number) => cdrLag.observe(Math.max(0, now() / 1000 - ts)),
+
+    ended: (direction: string, trunkId: string | undefined, answered: boolean) => callsEnded.inc({ direction, trunk: trunkId ?? '', outcome: answered ? 'answered' : 'failed' }),
 
     call(type: string, callId: string) {
       if (type === 'dialog.start' || type === 'dialog.answered') {
