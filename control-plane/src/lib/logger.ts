@@ -13,6 +13,13 @@ export const REDACT_PATHS = [
   '*.ha1b',
   '*.token',
   '*.apiKey',
+  // admin sessions and MFA (issue 6), and personal data a handler might log with a body
+  '*.accessToken',
+  '*.refreshToken',
+  '*.totp',
+  '*.recoveryCode',
+  '*.email',
+  '*.displayName',
 ]
 
 export function loggerOptions(level: string, stream: 'application' | 'audit' | 'diagnostic' = 'application'): LoggerOptions {
