@@ -36,6 +36,7 @@ import acdRoutes from './modules/acd/acd.routes.ts'
 import importRoutes from './modules/import/import.routes.ts'
 import cdrRoutes from './modules/cdr/cdr.routes.ts'
 import webhooksRoutes from './modules/webhooks/webhooks.routes.ts'
+import crmRoutes from './modules/crm/crm.routes.ts'
 import outboxPlugin from './modules/outbox/outbox.plugin.ts'
 import securityApi from './modules/auth/security-api.ts'
 
@@ -97,6 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(importRoutes)
     await api.register(cdrRoutes)
     await api.register(webhooksRoutes)
+    await api.register(crmRoutes)
     await api.register(securityApi)
   }, { prefix: '/api/v1' })
   return app

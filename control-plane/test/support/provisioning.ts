@@ -4,7 +4,7 @@ import type { Role } from '../../src/generated/prisma/enums.ts'
 import type { Test } from 'tap'
 import type { TestApp } from './app.ts'
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export function api(h: TestApp) {
   const call = async (method: Method, url: string, payload?: object, headers: Record<string, string> = {}, role: Role = 'ADMIN') => {

@@ -5,10 +5,11 @@ import { sharedAgentStateStore } from '../acd/agent-state.ts'
 import { SnapshotHolder } from '../routing/snapshot.ts'
 import { eventSink } from '../events/event-sink.ts'
 import { liveState } from '../events/live-state.ts'
+import { crmService } from '../crm/crm.service.ts'
 import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
 import { lookups, type Lookups } from './lookups.ts'
 import { lookupMetrics } from './lookup-metrics.ts'
-import { Gauge } from 'prom-client'
+import { Counter, Gauge } from 'prom-client'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,12 +21,19 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const snapshotVersion = new Gauge({ name: 'sb_routing_snapshot_version', help: 'Routing epoch of the snapshot in memory', registers: [app.metrics] })
+    const crmResults = new Counter({ name: 'sb_crm_lookups_total', help: 'CRM lookups during routing by result (hit, ok, timeout, error, open)', labelNames: ['result'], registers: [app.metrics] })
+    const crm = crmService(app.database.prisma, { ...app.config.events.crm, onResult: (result) => crmResults.inc({ result }) })
+    await crm.reload()
     const snapshot = new SnapshotHolder({
       prisma: app.database.prisma,
       state: app.state,
       agents: sharedAgentStateStore(app.state),
       logger: app.log,
-      onRebuilt: ({ version }) => snapshotVersion.set(version),
+      onRebuilt: ({ version }) => {
+        snapshotVersion.set(version)
+        // connectors change through provisioning, which bumps the routing epoch
+        void crm.reload().catch((err) => app.log.warn({ err: (err as Error).message }, 'CRM connectors not reloaded'))
+      },
     })
     await snapshot.start()
     app.decorate('routingSnapshot', snapshot)
@@ -37,6 +45,7 @@ export default fp(
       log: app.log,
       diagnostic: app.logs.diagnostic,
       onEvent: (event, decision) => sink.apply(event, decision),
+      crm,
     })
     // registrations that ran out without a refresh become registration.changed (expired)
     const sweep = setInterval(() => void sink.sweepExpired().catch((err) => app.log.warn({ err: (err as Error).message }, 'registration expiry sweep failed')), 10_000)

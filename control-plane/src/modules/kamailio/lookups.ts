@@ -9,6 +9,8 @@ import { LookupInputError, parseAuthParams, parseEvent, parseRouteParams, type K
 import type { DecisionSummary } from '../cdr/cdr.service.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import { withSpan } from '../../lib/tracing.ts'
+import type { CrmService } from '../crm/crm.service.ts'
+import type { CallerProfile } from '../routing/engine/types.ts'
 
 export interface LookupDeps {
   snapshot: SnapshotHolder
@@ -18,6 +20,8 @@ export interface LookupDeps {
   diagnostic?: FastifyBaseLogger
   onEvent: (event: KamailioEvent, decision: DecisionSummary | undefined) => Promise<void>
   now?: () => Date
+  /** per-domain CRM connectors, asked before decide() within their budget */
+  crm?: CrmService
 }
 
 const DECISION_TTL_MS = 4 * 3600_000
@@ -65,7 +69,22 @@ export function lookups(deps: LookupDeps) {
     }
   }
 
-  const explain = (req: RouteRequest, now: Date = deps.now?.() ?? new Date()): Decision => decide(deps.snapshot.current, req, { now, agents: deps.snapshot.agentView })
+  const explain = (req: RouteRequest, now: Date = deps.now?.() ?? new Date(), callerProfile?: CallerProfile): Decision =>
+    decide(deps.snapshot.current, req, { now, agents: deps.snapshot.agentView, ...(callerProfile ? { callerProfile } : {}) })
+
+  const routeWith = (req: RouteRequest, n: number, profile: CallerProfile | undefined) => {
+    const decision = explain(req, undefined, profile)
+    deps.metrics.decision(decision.outcome === 'route' ? decision.kind : `reject_${decision.code}`)
+    if (decision.outcome === 'reject') {
+      logFor(deps.log, n, req.callId).info({ code: decision.code, sipCode: decision.sipCode }, 'route rejected')
+      const e = rejectToRpcError(decision)
+      throw new RpcError(e.code, e.message)
+    }
+    remember(req.callId, decision)
+    if (decision.acd) deps.snapshot.setCursor(decision.acd.queueId, decision.acd.nextCursor)
+    if (deps.log.level === 'debug' || deps.log.level === 'trace') logFor(deps.log, n, req.callId).debug({ decision: decision.label }, 'route decided')
+    return toRtjson(decision)
+  }
 
   return {
     explain,
@@ -77,17 +96,9 @@ export function lookups(deps: LookupDeps) {
     }),
 
     route: guard('route', parseRouteParams, (req, n) => {
-      const decision = explain(req)
-      deps.metrics.decision(decision.outcome === 'route' ? decision.kind : `reject_${decision.code}`)
-      if (decision.outcome === 'reject') {
-        logFor(deps.log, n, req.callId).info({ code: decision.code, sipCode: decision.sipCode }, 'route rejected')
-        const e = rejectToRpcError(decision)
-        throw new RpcError(e.code, e.message)
-      }
-      remember(req.callId, decision)
-      if (decision.acd) deps.snapshot.setCursor(decision.acd.queueId, decision.acd.nextCursor)
-      if (deps.log.level === 'debug' || deps.log.level === 'trace') logFor(deps.log, n, req.callId).debug({ decision: decision.label }, 'route decided')
-      return toRtjson(decision)
+      // the CRM's answer, when the call's domain has a connector: bounded by its budget, never fatal
+      const pending = deps.crm?.profileFor(deps.snapshot.current, req)
+      return pending ? pending.then((profile) => routeWith(req, n, profile)) : routeWith(req, n, undefined)
     }),
 
     event: guard('event', parseEvent, async (event, n) => {

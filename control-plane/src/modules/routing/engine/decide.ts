@@ -73,7 +73,7 @@ function finish(resolution: Resolution, f: Finish, trace: Trace): Decision {
 }
 
 function baseContext(snapshot: RoutingSnapshot, runtime: RuntimeInputs, trace: Trace, domain: CompiledDomain): ResolveContext {
-  return { snapshot, now: runtime.now, agents: runtime.agents, rng: runtime.rng ?? Math.random, trace, domain, path: [], trunkHeaders: [] };
+  return { snapshot, now: runtime.now, agents: runtime.agents, rng: runtime.rng ?? Math.random, trace, domain, path: [], trunkHeaders: [], ...(runtime.callerProfile ? { callerProfile: runtime.callerProfile } : {}) };
 }
 
 function fromTrunk(snapshot: RoutingSnapshot, req: RouteRequest, runtime: RuntimeInputs, trunk: CompiledTrunk, trace: Trace): Decision {

@@ -1,6 +1,7 @@
 // Intermediate results shared by the resolvers: a RoutePlan (routes plus what decide() needs to
 // finish the decision) or a Rejection, and the trace they append to as they go.
 import type {
+  CallerProfile,
   CompiledDomain,
   CompiledTrunk,
   CompiledUser,
@@ -58,6 +59,8 @@ export interface ResolveContext {
   trunkHeaders: SipHeader[];
   /** The calling subscriber: a group or queue does not ring the member who calls it. */
   callerUserId?: string;
+  /** The CRM's answer about the caller, when the domain has a connector and it answered in time. */
+  callerProfile?: CallerProfile;
 }
 
 /** A reference chain deeper than this is treated as a loop (DID → schedule → queue → …). */

@@ -35,7 +35,14 @@ export function resolveTarget(ctx: ResolveContext, target: TargetRef): Resolutio
     }
     case 'QUEUE': {
       const queue = target.id ? snapshot.queuesById.get(target.id) : undefined;
-      return queue ? routeToQueue(inner, queue, resolveTarget) : missing('no such queue');
+      if (!queue) return missing('no such queue');
+      // A VIP (per the domain's CRM) calling into a queue goes to the priority queue instead.
+      const vipQueue = ctx.callerProfile?.vip && ctx.callerProfile.vipQueueId ? snapshot.queuesById.get(ctx.callerProfile.vipQueueId) : undefined;
+      if (vipQueue && vipQueue.id !== queue.id && vipQueue.domainId === queue.domainId) {
+        ctx.trace.add('crm', `VIP caller${ctx.callerProfile?.owner ? ` (owner ${ctx.callerProfile.owner})` : ''}: ${queue.name} → priority queue ${vipQueue.name}`);
+        return routeToQueue({ ...inner, path: [...inner.path, `QUEUE:${vipQueue.id}`] }, vipQueue, resolveTarget);
+      }
+      return routeToQueue(inner, queue, resolveTarget);
     }
     case 'SCHEDULE': {
       const schedule = target.id ? snapshot.schedulesById.get(target.id) : undefined;

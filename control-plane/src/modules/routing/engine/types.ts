@@ -227,6 +227,15 @@ export interface RuntimeInputs {
   agents: AgentView;
   /** Uniform in [0, 1); injected so trunk weighting is testable. Defaults to Math.random. */
   rng?: () => number;
+  /** What the domain's CRM said about the caller (asked before decide(), within its budget). */
+  callerProfile?: CallerProfile;
+}
+
+export interface CallerProfile {
+  vip: boolean;
+  owner?: string;
+  /** where a VIP calling into a queue goes instead (the domain's priority queue) */
+  vipQueueId?: string;
 }
 
 // ---------------------------------------------------------------- decision

@@ -1,0 +1,35 @@
+// The lookup layer's view of CRM connectors: which domain has one (kept in memory, reloaded on
+// every routing snapshot rebuild and on change), and the caller profile for a route request.
+// `profileFor` returns undefined synchronously when the call's domain has no connector, so calls
+// of domains without a CRM do not even pay for a promise.
+import type { PrismaClient } from '../../generated/prisma/client.ts'
+import type { RouteRequest, CallerProfile } from '../routing/engine/types.ts'
+import type { RoutingSnapshot } from '../routing/engine/types.ts'
+import { crmClient, type CrmConnectorRow, type CrmOptions } from './crm-client.ts'
+import { crmRepository } from './crm.repository.ts'
+
+export function crmService(prisma: PrismaClient, opts: CrmOptions) {
+  const client = crmClient(opts)
+  let byDomain = new Map<string, CrmConnectorRow>()
+
+  return {
+    client,
+    async reload() {
+      const rows = await crmRepository.enabled(prisma)
+      byDomain = new Map(rows.map((r) => [r.domainId, r]))
+    },
+    get size() {
+      return byDomain.size
+    },
+    profileFor(snapshot: RoutingSnapshot, req: RouteRequest): Promise<CallerProfile | undefined> | undefined {
+      if (byDomain.size === 0) return undefined
+      const domain = snapshot.domainsByName.get(req.ruriDomain) ?? snapshot.domainsByName.get(req.fromDomain)
+      const c = domain && byDomain.get(domain.id)
+      const caller = req.authUser || req.fromUser
+      if (!c || !caller) return undefined
+      return client.ask(c, caller, domain.name)
+    },
+  }
+}
+
+export type CrmService = ReturnType<typeof crmService>
