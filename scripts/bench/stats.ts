@@ -51,3 +51,34 @@ export function machine(): Record<string, string> {
     date: new Date().toISOString(),
   }
 }
+
+/** A process and all its descendants (Kamailio forks its workers). */
+export function processTree(pid: number): number[] {
+  const out = [pid]
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of fs.readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = fs.readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim()
+        if (kids) out.push(...kids.split(' ').map(Number))
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+/** CPU cores used by a process tree over a phase, and its busiest process. */
+export function treeSampler(pid: number) {
+  const pids = processTree(pid)
+  const cpu = (p: number) => { try { return cpuSeconds(p) } catch { return 0 } }
+  const before = new Map(pids.map((p) => [p, cpu(p)]))
+  const t0 = performance.now()
+  return {
+    stop() {
+      const secs = (performance.now() - t0) / 1000
+      const used = pids.map((p) => (cpu(p) - (before.get(p) ?? 0)) / secs)
+      return { cores: round(used.reduce((a, b) => a + b, 0)), busiestProcessCores: round(Math.max(...used)) }
+    },
+  }
+}
