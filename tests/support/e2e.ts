@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Test } from 'tap'
+import type { DestinationStream } from 'pino'
 import { buildTestApp, type TestApp } from '../../control-plane/test/support/app.ts'
 import { kamailioRpc, startKamailio, startRtpengine, type Daemon } from './daemons.ts'
 import type { SippResult } from './sipp.ts'
@@ -32,6 +33,10 @@ export interface StackOptions {
   domain: string
   /** more render-context settings for Kamailio (EMERGENCY_NUMBERS, …) */
   kamailioEnv?: Record<string, string>
+  /** more control-plane settings (AMQP_URL, OUTBOX_WORKER_ENABLED, LOG_LEVEL, …) */
+  cpEnv?: Record<string, string>
+  /** where the control plane's log lines go (tests read them) */
+  logDestination?: DestinationStream
 }
 
 export interface ApiResult {
@@ -76,7 +81,9 @@ export async function startStack(t: Test, ports: StackPorts, o: StackOptions): P
       CP_JSONRPC_PORT: String(ports.cp),
       KAMAILIO_RPC_URL: `http://127.0.0.1:${ports.rpc}/RPC`,
       RTPENGINE_NG: `127.0.0.1:${ports.ng}`,
+      ...o.cpEnv,
     },
+    logDestination: o.logDestination,
   })
   let cpClosed: Promise<void> | undefined
   const stopControlPlane = () => (cpClosed ??= h.close())
