@@ -14,7 +14,8 @@ export interface SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>
 }
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../../prisma/migrations')
+// the repository's prisma/migrations, from the sources (control-plane/src/db) or the build (dist/control-plane/src/db)
+export const MIGRATIONS_DIR = [3, 4].map((up) => path.resolve(import.meta.dirname, '../'.repeat(up), 'prisma/migrations')).find((d) => fs.existsSync(d)) ?? path.resolve('prisma/migrations')
 const PRISMA_MIGRATE_LOCK = 72707369 // the advisory lock id Prisma Migrate takes
 
 export function listMigrations(dir = MIGRATIONS_DIR): Array<{ name: string; sql: string; checksum: string }> {
