@@ -2,6 +2,7 @@
 // uri, dst_uri, headers.extra, fr_timer, fr_inv_timer), plus our `sb` extension that the rendered
 // kamailio.cfg reads (docs/kamailio-contract.md). rtjson ignores fields it does not know.
 import type { CallKind, MediaPolicy, RecordingMode, RejectDecision, RouteDecision, RouteSet, RouteTarget, SipHeader } from './types.ts';
+import { rtpengineFlags, type MediaFlags } from '../../media/rtpengine-flags.ts';
 
 export interface RtjsonRoute {
   uri: string;
@@ -31,7 +32,8 @@ export interface RtjsonRouteSet {
 export interface RtjsonDocument extends RtjsonRouteSet {
   sb: RtjsonRouteSet['sb'] & {
     kind: CallKind;
-    media: MediaPolicy;
+    /** rtpengine flags per SDP direction (what the cfg applies) and the policy they came from */
+    media: MediaFlags & { policy: MediaPolicy };
     record: RecordingMode;
     decision: string;
     domain_id: string;
@@ -92,7 +94,7 @@ export function toRtjson(decision: RouteDecision, opts: RtjsonOptions = {}): Rtj
       kind: decision.kind,
       ...base.sb,
       lookup: decision.lookup,
-      media: decision.media,
+      media: { ...rtpengineFlags({ policy: decision.media, kind: decision.kind, recording: decision.recording }), policy: decision.media },
       record: decision.recording,
       decision: decision.label,
       domain_id: decision.domainId,
