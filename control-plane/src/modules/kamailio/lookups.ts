@@ -92,7 +92,7 @@ export function lookups(deps: LookupDeps) {
     auth: guard('auth', parseAuthParams, (p) => {
       const row = deps.snapshot.auth(p.user, p.domain)
       if (!row || !row.enabled) throw new RpcError(404, 'unknown user')
-      return { ha1: row.ha1, ha1b: row.ha1b, expires: { min: row.regMinExpires, max: row.regMaxExpires, default: row.regDefaultExpires } }
+      return { ha1: row.ha1, ha1b: row.ha1b, expires: { min: row.regMinExpires, max: row.regMaxExpires, default: row.regDefaultExpires }, tls_only: row.tlsOnly }
     }),
 
     route: guard('route', parseRouteParams, (req, n) => {

@@ -12,6 +12,8 @@ export interface AuthRow {
   regMinExpires: number
   regMaxExpires: number
   regDefaultExpires: number
+  /** the user may REGISTER and call over TLS only (Kamailio checks it against the transport) */
+  tlsOnly: boolean
 }
 
 export async function loadRoutingEpoch(prisma: PrismaClient): Promise<number> {
@@ -38,7 +40,7 @@ export async function loadSnapshotSource(prisma: PrismaClient): Promise<{ source
     const auth: AuthRow[] = users.flatMap((u) => {
       const d = domainById.get(u.domainId)
       return d
-        ? [{ extension: u.extension, domain: d.name, ha1: u.ha1, ha1b: u.ha1b, enabled: u.enabled && d.enabled, regMinExpires: d.regMinExpires, regMaxExpires: d.regMaxExpires, regDefaultExpires: d.regDefaultExpires }]
+        ? [{ extension: u.extension, domain: d.name, ha1: u.ha1, ha1b: u.ha1b, enabled: u.enabled && d.enabled, regMinExpires: d.regMinExpires, regMaxExpires: d.regMaxExpires, regDefaultExpires: d.regDefaultExpires, tlsOnly: u.tlsOnly }]
         : []
     })
     return { version, auth, source: { domains, users, groups, numbers, dialPlans, trunks, schedules, queues, emergencyNumbers } }
