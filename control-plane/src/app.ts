@@ -20,6 +20,8 @@ import requestContext, { REQUEST_ID_HEADER, pickRequestId } from './plugins/app/
 import authPlugin from './plugins/app/auth.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import kamailioLoop from './modules/kamailio/kamailio.plugin.ts'
+import mediaPlugin from './modules/media/media.plugin.ts'
+import recordingRoutes from './modules/media/recording.routes.ts'
 import internalRoutes from './modules/kamailio/internal.routes.ts'
 import explainRoutes from './modules/routing/explain.routes.ts'
 import callsRoutes from './modules/calls/calls.routes.ts'
@@ -78,6 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(requestContext)
   await app.register(authPlugin)
 
+  await app.register(mediaPlugin)
   await app.register(kamailioLoop)
   await app.register(outboxPlugin)
   await app.register(healthRoutes)
@@ -100,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(webhooksRoutes)
     await api.register(crmRoutes)
     await api.register(securityApi)
+    await api.register(recordingRoutes)
   }, { prefix: '/api/v1' })
   return app
 }

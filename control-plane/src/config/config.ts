@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { ConfigError, bool, hostPort, int, list, oneOf, optional, port, str, url } from './env.ts'
 import { loadSecurityConfig, type SecurityConfig } from './security.ts'
 import { loadObservabilityConfig, type ObservabilityConfig } from './observability.ts'
+import { loadMediaConfig, type MediaConfig } from './media.ts'
 
 export { ConfigError }
 
@@ -33,6 +34,8 @@ export interface Config {
   events: ObservabilityConfig
   kamailio: { rpcUrl: string }
   rtpengine: { ng: { host: string; port: number }; httpUrl?: string }
+  /** rtpengine nodes, health checks, recording (config/media.ts) */
+  media: MediaConfig
   readyRequires: Array<'db' | 'redis' | 'kamailio' | 'rtpengine'>
   instanceId: string
 }
@@ -86,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (!['db', 'redis', 'kamailio', 'rtpengine'].includes(r)) throw new ConfigError(`READY_REQUIRES: unknown check "${r}"`)
   }
 
+  const rtpengineNg = hostPort(env, 'RTPENGINE_NG', '127.0.0.1:22222')
   return Object.freeze({
     env: mode,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, mode === 'test' ? 'silent' : 'info'),
@@ -103,7 +107,8 @@ export function loadConfig(env: Env = process.env): Config {
     security: loadSecurityConfig(env, production, dataDir),
     events: loadObservabilityConfig(env, mode),
     kamailio: { rpcUrl: url(env, 'KAMAILIO_RPC_URL', ['http', 'https']) ?? 'http://127.0.0.1:5071/RPC' },
-    rtpengine: { ng: hostPort(env, 'RTPENGINE_NG', '127.0.0.1:22222'), httpUrl: url(env, 'RTPENGINE_HTTP_URL', ['http', 'https']) },
+    rtpengine: { ng: rtpengineNg, httpUrl: url(env, 'RTPENGINE_HTTP_URL', ['http', 'https']) },
+    media: loadMediaConfig(env, dataDir, rtpengineNg),
     readyRequires: readyRequires as Config['readyRequires'],
     instanceId: str(env, 'INSTANCE_ID', `${process.pid}`),
   })

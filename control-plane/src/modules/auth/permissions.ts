@@ -8,7 +8,7 @@ import type { Role } from '../../generated/prisma/enums.ts'
 export const RESOURCES = [
   'domains', 'users', 'groups', 'numbers', 'dialplans', 'trunks', 'schedules', 'queues', 'emergency',
   'routing', 'calls', 'registrations', 'cdrs', 'audit', 'apikeys', 'agents', 'accounts', 'security', 'privacy',
-  'webhooks', 'integrations',
+  'webhooks', 'integrations', 'recordings',
 ] as const
 export type Resource = (typeof RESOURCES)[number]
 /** `auth:self`: one's own session and MFA; `agents:self`: an AGENT's own queue state */
@@ -20,9 +20,10 @@ const ro = (r: Resource[]): Permission[] => r.map((x) => `${x}:read` as Permissi
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ADMIN: new Set<Permission>([...rw([...RESOURCES]), 'agents:self', 'auth:self']),
-  OPERATOR: new Set<Permission>([...rw(PROVISIONING), ...rw(['calls']), ...ro(['registrations', 'cdrs', 'security', 'webhooks', 'integrations']), 'auth:self']),
-  // read-only and the journal; personal-data exports stay with ADMIN (GDPR art. 32: need to know)
-  AUDITOR: new Set<Permission>([...ro(RESOURCES.filter((r) => r !== 'privacy')), 'auth:self']),
+  // operators may start/stop a recording on a live call, not listen to recordings
+  OPERATOR: new Set<Permission>([...rw(PROVISIONING), ...rw(['calls']), ...ro(['registrations', 'cdrs', 'security', 'webhooks', 'integrations']), 'recordings:write', 'auth:self']),
+  // read-only and the journal; personal-data exports and call audio stay with ADMIN (GDPR art. 32: need to know)
+  AUDITOR: new Set<Permission>([...ro(RESOURCES.filter((r) => r !== 'privacy' && r !== 'recordings')), 'auth:self']),
   AGENT: new Set<Permission>(['agents:self', 'auth:self']),
 }
 

@@ -8,6 +8,7 @@ import type { KamailioEvent } from '../kamailio/lookup-params.ts'
 import { emitEvent } from '../events/outbox.ts'
 import { callData } from '../events/call-data.ts'
 import { withSpan } from '../../lib/tracing.ts'
+import type { RecordingMode } from '../routing/engine/types.ts'
 
 export interface DecisionSummary {
   domainId?: string
@@ -16,6 +17,13 @@ export interface DecisionSummary {
   ruleId?: string
   callerE164?: string
   calleeE164?: string
+  /** the decision's recording policy (media module) */
+  recording?: RecordingMode
+}
+
+/** What the media side adds to a CDR when the call ends (rtpengine's final statistics). */
+export interface CdrMediaExtras {
+  mediaQuality?: object | null
 }
 
 type CdrData = Prisma.CdrUncheckedCreateInput
@@ -23,7 +31,7 @@ type CdrData = Prisma.CdrUncheckedCreateInput
 const toDate = (ts: number) => new Date(Math.round(ts * 1000))
 
 export function cdrService(prisma: PrismaClient) {
-  async function apply(event: KamailioEvent, decision: DecisionSummary | undefined): Promise<void> {
+  async function apply(event: KamailioEvent, decision: DecisionSummary | undefined, media: CdrMediaExtras = {}): Promise<void> {
     const f = event.fields
     const at = toDate(event.ts)
     const base: CdrData = {
@@ -62,6 +70,7 @@ export function cdrService(prisma: PrismaClient) {
             billableSec: answeredAt ? Math.ceil((at.getTime() - answeredAt.getTime()) / 1000) : 0,
             hangupCause: f.code ? Number(f.code) : event.type === 'dialog.end' ? 200 : null,
             hangupSide: f.side || null,
+            ...(media.mediaQuality ? { mediaQuality: media.mediaQuality as Prisma.InputJsonValue } : {}),
           }
           row = existing ? await tx.cdr.update({ where: { id: existing.id }, data: end }) : await tx.cdr.create({ data: { ...base, ...end } })
           outboxType = 'call.ended'

@@ -38,7 +38,7 @@ export default fp(
     await snapshot.start()
     app.decorate('routingSnapshot', snapshot)
 
-    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics) })
+    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log })
     const service = lookups({
       snapshot,
       metrics: lookupMetrics(app.metrics),

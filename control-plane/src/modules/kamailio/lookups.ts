@@ -33,7 +33,7 @@ export function lookups(deps: LookupDeps) {
   const remember = (callId: string, d: Decision) => {
     if (d.outcome !== 'route') return
     if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string)
-    remembered.set(callId, { at: Date.now(), summary: { domainId: d.domainId, kind: d.kind, trunkIds: d.trunkIds, ruleId: d.ruleId, callerE164: d.callerId } })
+    remembered.set(callId, { at: Date.now(), summary: { domainId: d.domainId, kind: d.kind, trunkIds: d.trunkIds, ruleId: d.ruleId, callerE164: d.callerId, recording: d.recording } })
   }
   // Call-ID → the last event of that call still being applied (see `event`).
   const inFlight = new Map<string, Promise<void>>()
