@@ -14,7 +14,9 @@ bash scripts/setup.sh
 
 # Anything of ours still running? Start clean.
 bash scripts/down.sh >/dev/null 2>&1 || true
-for port in 5060 8080 8089 22222; do
+ports="5060 8080 8089 22222"
+[[ ${SIP_TLS_ENABLED:-false} == true ]] && ports="$ports 5061"
+for port in $ports; do
   if ss -Hlntu "sport = :$port" | grep -q .; then
     echo "up: port $port is already in use by another program (a system kamailio or rtpengine?): stop it first" >&2
     ss -Hlntup "sport = :$port" >&2 || true
@@ -30,6 +32,23 @@ mkdir -p "$run/rtpengine"
 export EMERGENCY_NUMBERS=${EMERGENCY_NUMBERS:-112,15,17,18}
 export EMERGENCY_TRUNK_URI=${EMERGENCY_TRUNK_URI:-sip:127.0.0.1:5091}
 mkdir -p "$KAMAILIO_RUNTIME_DIR"
+
+# SIP over TLS (SIP_TLS_ENABLED=true, listener SIP_TLS_LISTEN, default tls:127.0.0.1:5061): without
+# SIP_TLS_CERT/SIP_TLS_KEY a self-signed development pair is made once in var/run/tls/ and reused
+# (phones that pinned it keep working); the key is readable by its owner only.
+if [[ ${SIP_TLS_ENABLED:-false} == true && -z ${SIP_TLS_CERT:-} ]]; then
+  tls_dir=$run/tls
+  if [[ ! -s $tls_dir/cert.pem || ! -s $tls_dir/key.pem ]]; then
+    mkdir -p "$tls_dir" && chmod 700 "$tls_dir"
+    tls_host=${SIP_TLS_LISTEN:-tls:127.0.0.1:5061}; tls_host=${tls_host#tls:}; tls_host=${tls_host%:*}
+    (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$tls_host" \
+      -addext "subjectAltName=IP:$tls_host" -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" 2>/dev/null) \
+      || { echo "up: openssl could not generate the development TLS certificate" >&2; exit 1; }
+    chmod 600 "$tls_dir/key.pem" && chmod 644 "$tls_dir/cert.pem"
+    echo "up: generated a self-signed SIP TLS certificate in $tls_dir (development only)"
+  fi
+  export SIP_TLS_CERT=$tls_dir/cert.pem SIP_TLS_KEY=$tls_dir/key.pem
+fi
 
 echo "up: rendering configs into $run"
 scripts/switchboard render --out "$run" >/dev/null
@@ -67,7 +86,7 @@ done
 cat <<TXT
 
 Switchboard is up (health/ready: HTTP $ready).
-  SIP        127.0.0.1:5060 (UDP and TCP), domain 127.0.0.1
+  SIP        127.0.0.1:5060 (UDP and TCP), domain 127.0.0.1$([[ ${SIP_TLS_ENABLED:-false} == true ]] && printf '\n  SIP TLS    %s (certificate %s)' "${SIP_TLS_LISTEN:-tls:127.0.0.1:5061}" "$SIP_TLS_CERT")
   API        http://127.0.0.1:8080/api/v1   OpenAPI: http://127.0.0.1:8080/docs
   Admin key  $run/admin.key (created on first boot; use it as "Authorization: Bearer <key>")
   Logs       var/log/{control-plane,kamailio,rtpengine}.log
