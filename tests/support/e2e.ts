@@ -81,6 +81,8 @@ export async function startStack(t: Test, ports: StackPorts, o: StackOptions): P
       CP_JSONRPC_PORT: String(ports.cp),
       KAMAILIO_RPC_URL: `http://127.0.0.1:${ports.rpc}/RPC`,
       RTPENGINE_NG: `127.0.0.1:${ports.ng}`,
+      // rtpengine's recording spool (startRtpengine renders its recording-dir there)
+      RTPENGINE_RECORDING_DIR: path.join(rtp.dir, 'recordings'),
       ...o.cpEnv,
     },
     logDestination: o.logDestination,

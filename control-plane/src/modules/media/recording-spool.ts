@@ -13,21 +13,27 @@ export interface SpoolFiles {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** rtpengine keeps the Call-ID in the file name; anything outside this set would be escaped. */
-const fileSafe = (callId: string) => callId.replace(/[^A-Za-z0-9@._+=:-]/g, '_')
+/**
+ * rtpengine keeps the Call-ID in the file name, percent-encoding what is not a URI unreserved
+ * character (RFC 3986 §2.3): "a@b" is written "a%40b". Both spellings are looked for.
+ */
+export const spoolNames = (callId: string): string[] => {
+  const enc = callId.replace(/[^A-Za-z0-9._~-]/g, (c) => [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))
+  return [...new Set([enc, callId])]
+}
 
-async function listFor(dir: string, prefix: string): Promise<string[]> {
+async function listFor(dir: string, prefixes: string[]): Promise<string[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[])
-  return names.filter((n) => n.startsWith(prefix)).map((n) => path.join(dir, n))
+  return names.filter((n) => prefixes.some((p) => n.startsWith(p))).map((n) => path.join(dir, n))
 }
 
 /** Wait (polling) until the call's metadata is closed, up to timeoutMs; then its pcaps. */
 export async function collectSpool(spoolDir: string, callId: string, timeoutMs: number): Promise<SpoolFiles> {
   const until = Date.now() + timeoutMs
-  const id = fileSafe(callId)
+  const ids = spoolNames(callId)
   let metadata: string[] = []
   for (;;) {
-    metadata = await listFor(path.join(spoolDir, 'metadata'), `rtpengine-meta-${id}-`)
+    metadata = await listFor(path.join(spoolDir, 'metadata'), ids.map((id) => `rtpengine-meta-${id}-`))
     if (metadata.length > 0 || Date.now() > until) break
     await sleep(100)
   }
@@ -36,7 +42,7 @@ export async function collectSpool(spoolDir: string, callId: string, timeoutMs: 
     const first = (await fs.readFile(m, 'utf8').catch(() => '')).split('\n')[0].trim()
     if (first.endsWith('.pcap')) named.add(first)
   }
-  const pcaps = new Set([...named, ...(await listFor(path.join(spoolDir, 'pcaps'), `${id}-`))])
+  const pcaps = new Set([...named, ...(await listFor(path.join(spoolDir, 'pcaps'), ids.map((id) => `${id}-`)))])
   const existing: string[] = []
   for (const p of pcaps) if (await fs.stat(p).then((s) => s.isFile(), () => false)) existing.push(p)
   return { metadata, pcaps: existing.sort() }
