@@ -107,3 +107,10 @@ t.test('media quality from an rtpengine query reply', async (t) => {
   const bare = mediaQualityFromQuery({ result: 'ok' })
   t.same(bare, { source: 'rtpengine', legs: [], rtp: { packets: 0, bytes: 0, errors: 0 }, rtcp: { packets: 0, bytes: 0, errors: 0 }, mos: null, jitterMs: null, packetLossPct: null, roundTripMs: null, transcoded: false }, 'no RTCP: no MOS, no guess')
 })
+
+t.test("rtpengine's spool names: the Call-ID percent-encoded (RFC 3986 unreserved kept)", async (t) => {
+  const { spoolNames } = await import('../../../src/modules/media/recording-spool.ts')
+  t.same(spoolNames('media-4-28182@e2e'), ['media-4-28182%40e2e', 'media-4-28182@e2e'])
+  t.same(spoolNames('abc.DEF_1~-'), ['abc.DEF_1~-'], 'nothing to encode: one name')
+  t.same(spoolNames('a b/é'), ['a%20b%2F%C3%A9', 'a b/é'], 'UTF-8 bytes encoded one by one')
+})
