@@ -10,10 +10,10 @@ import { eventually, sippOk, skipE2e, sleep, startStack, type Stack } from '../s
 import { MediaScenarios, type MediaSide } from '../support/media-scenarios.ts'
 
 // ports owned by this file: 6600-6619 SIP/RPC/JSON-RPC/SIPp, ng 23600-23603, RTP 17000-17399,
-// SIPp media 16600-16639 (all below the ephemeral range 32768-60999)
+// SIPp media 16900-16939 (16600-16699 are tls.test.ts's; all below the ephemeral range 32768-60999)
 const PORTS = { sip: 6600, rpc: 6601, cp: 6602, ng: 23600, rtpMin: 17000, rtpMax: 17399 }
 const UAC = 6610, UAS = 6611, GW = 6612
-const MP = { uac: 16600, uas: 16610, gw: 16620, reg: 16630 }
+const MP = { uac: 16900, uas: 16910, gw: 16920, reg: 16930 }
 const DOMAIN = 'media.e2e.test'
 const pw: Record<string, string> = { '1001': 'alice-media-pass', '1002': 'bob-media-pass', '1003': 'carol-media-pass', '1004': 'dave-media-pass', '1005': 'erin-media-pass' }
 
