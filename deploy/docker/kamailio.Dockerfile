@@ -6,7 +6,11 @@
 # that fails `kamailio -c`. Run it with host networking (docs/deploy.md: Via/Contact addresses).
 #   docker build -f deploy/docker/kamailio.Dockerfile -t switchboard/kamailio deploy/docker
 FROM debian:bookworm-slim
-RUN apt-get update \
+# the system user is created first with a fixed uid (the package's postinst reuses it), so that
+# Kubernetes' runAsNonRoot/runAsUser can check a numeric USER
+RUN groupadd --system --gid 10010 kamailio \
+ && useradd --system --uid 10010 --gid 10010 --home-dir /run/kamailio --no-create-home --shell /usr/sbin/nologin kamailio \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules kamailio-tls-modules \
       curl ca-certificates \
@@ -15,7 +19,7 @@ RUN apt-get update \
  && chown kamailio:kamailio /run/kamailio
 COPY kamailio-entrypoint.sh /usr/local/bin/kamailio-entrypoint
 # the package's system user; SIP ports are above 1024 so no capability is needed
-USER kamailio
+USER 10010:10010
 ENV KAMAILIO_CFG=/etc/switchboard/rendered/kamailio.cfg \
     KAMAILIO_RUNTIME_DIR=/run/kamailio \
     KAMAILIO_SHM_MB=1024 \
