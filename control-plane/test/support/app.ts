@@ -25,7 +25,9 @@ export interface TestApp {
 
 export async function buildTestApp(opts: { db?: 'postgres' | 'pglite'; env?: Record<string, string>; state?: SharedState; logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-test-'))
-  const testDb = opts.db === 'pglite' ? undefined : await createTestDatabase()
+  // env.DATABASE_URL: join a database someone else owns (a second instance on the same PostgreSQL);
+  // it is not dropped on close
+  const testDb = opts.db === 'pglite' || opts.env?.DATABASE_URL ? undefined : await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,

@@ -49,6 +49,16 @@ export function buildRenderContext(env: Env = process.env, opts: BuildOptions = 
   const ng = hostPort(env, 'RTPENGINE_NG', '127.0.0.1:22222')
   const http = hostPort(env, 'RTPENGINE_HTTP_LISTEN', `${ng.host}:${ng.port + 2}`)
   const cli = hostPort(env, 'RTPENGINE_CLI_LISTEN', `${ng.host}:${ng.port + 3}`)
+  // CP_JSONRPC_PEERS=host:port,host:port lists every control plane (active first, then the standby);
+  // without it, the single CP_JSONRPC_HOST:CP_JSONRPC_PORT
+  const cpHost = str(env, 'CP_JSONRPC_HOST', '127.0.0.1')
+  const cpPort = port(env, 'CP_JSONRPC_PORT', 8089)
+  const cpServers = list(env, 'CP_JSONRPC_PEERS', []).map((raw, i) => {
+    const m = /^([^:\s]+):(\d{1,5})$/.exec(raw.trim())
+    if (!m) throw new ConfigError(`CP_JSONRPC_PEERS: "${raw}" must look like host:port`)
+    return { host: m[1], port: Number(m[2]), priority: 10 * (i + 1) }
+  })
+  if (cpServers.length === 0) cpServers.push({ host: cpHost, port: cpPort, priority: 10 })
   const runtimeDir = abs(str(env, 'KAMAILIO_RUNTIME_DIR', 'var/run/kamailio'))
   const mediaFlags = 'replace-origin replace-session-connection ICE=remove'
 
@@ -62,9 +72,10 @@ export function buildRenderContext(env: Env = process.env, opts: BuildOptions = 
     },
     rpc: { address: rpc.host, port: rpc.port },
     controlPlane: {
-      host: str(env, 'CP_JSONRPC_HOST', '127.0.0.1'),
-      port: port(env, 'CP_JSONRPC_PORT', 8089),
+      host: cpServers[0].host,
+      port: cpServers[0].port,
       lookupTimeoutMs: int(env, 'KAMAILIO_LOOKUP_TIMEOUT_MS', 1000, 50, 30_000),
+      servers: cpServers,
     },
     auth: {
       cacheTtlSeconds: int(env, 'KAMAILIO_AUTH_CACHE_TTL', 3600, 0, 30 * 86400),

@@ -25,7 +25,9 @@ export interface RenderContext {
   }
   /** jsonrpcs + xhttp_prom on their own TCP listener, loopback only */
   rpc: { address: string; port: number }
-  controlPlane: { host: string; port: number; lookupTimeoutMs: number }
+  /** host/port: the first (active) instance; servers: every instance, in failover order (janssonrpcc
+   *  sends to the lowest priority number that is connected, so the next one takes over when it drops) */
+  controlPlane: { host: string; port: number; lookupTimeoutMs: number; servers: { host: string; port: number; priority: number }[] }
   auth: {
     /** seconds an HA1 stays in htable `auth` (survives a control-plane outage) */
     cacheTtlSeconds: number
@@ -115,6 +117,15 @@ export function validateRenderContext(ctx: RenderContext): RenderContext {
 
   if (!isHostname(ctx.controlPlane.host) && net.isIP(ctx.controlPlane.host) === 0) p.push(`controlPlane.host is not a host: "${ctx.controlPlane.host}"`)
   port(ctx.controlPlane.port, 'controlPlane.port')
+  if (ctx.controlPlane.servers.length === 0) p.push('controlPlane.servers must name at least one control plane')
+  const seenCp = new Set<string>()
+  ctx.controlPlane.servers.forEach((sv, i) => {
+    if (!isHostname(sv.host) && net.isIP(sv.host) === 0) p.push(`controlPlane.servers[${i}].host is not a host: "${sv.host}"`)
+    port(sv.port, `controlPlane.servers[${i}].port`)
+    int(sv.priority, `controlPlane.servers[${i}].priority`, 0, 1000)
+    if (seenCp.has(`${sv.host}:${sv.port}`)) p.push(`controlPlane.servers has ${sv.host}:${sv.port} twice`)
+    seenCp.add(`${sv.host}:${sv.port}`)
+  })
   int(ctx.controlPlane.lookupTimeoutMs, 'controlPlane.lookupTimeoutMs', 50, 30_000)
 
   int(ctx.auth.cacheTtlSeconds, 'auth.cacheTtlSeconds', 0, 30 * 86400)

@@ -24,7 +24,7 @@ t.test('kamailio -c on the rendered cfg', { skip: haveKamailio ? false : 'kamail
   t.test('default (dev) context', async (t) => check(t, {}, dir))
 
   t.test('every switch on, rtpengine off', async (t) =>
-    check(t, { EMERGENCY_NUMBERS: '112,911', EMERGENCY_TRUNK_URI: 'sip:127.0.0.1:5099', KAMAILIO_PIKE_ENABLED: 'true', KAMAILIO_RATELIMIT_ENABLED: 'true', RTPENGINE_ENABLED: 'false', KAMAILIO_AUTH_SECRET: 'a-test-secret-0123456789' }, dir))
+    check(t, { EMERGENCY_NUMBERS: '112,911', EMERGENCY_TRUNK_URI: 'sip:127.0.0.1:5099', KAMAILIO_PIKE_ENABLED: 'true', KAMAILIO_RATELIMIT_ENABLED: 'true', RTPENGINE_ENABLED: 'false', KAMAILIO_AUTH_SECRET: 'a-test-secret-0123456789', CP_JSONRPC_PEERS: '127.0.0.1:8089,127.0.0.1:8090' }, dir))
 
   t.test('TLS on with a throw-away self-signed certificate', async (t) => {
     const key = path.join(dir, 'key.pem')

@@ -33,6 +33,7 @@ const fullEnv = {
   KAMAILIO_RATELIMIT_ENABLED: 'true',
   RTPENGINE_ENABLED: 'false',
   KAMAILIO_AUTH_CACHE_TTL: '0',
+  CP_JSONRPC_PEERS: '10.0.0.21:8089,10.0.0.22:8089',
 }
 
 t.test('default context renders the golden kamailio.cfg and rtpengine.conf', async (t) => {
@@ -49,6 +50,7 @@ t.test('every switch on (emergency, pike, ratelimit, advertise, secret) and rtpe
   t.match(cfg, /listen=udp:10\.0\.0\.5:5060 advertise 203\.0\.113\.7:5060/)
   t.match(cfg, /\$rU =~ "\^\(112\|911\|\[\+\]33112\)\$"/)
   t.match(cfg, /\$ru = "sip:" \+ \$rU \+ "@198\.51\.100\.10:5060"/)
+  t.match(cfg, /"conn=cp;addr=10\.0\.0\.21;port=8089;priority=10;weight=10"\)\nmodparam\("janssonrpcc", "server", "conn=cp;addr=10\.0\.0\.22;port=8089;priority=20;weight=10"\)/, 'both control planes, active first')
   t.notMatch(cfg, /\$sht\(auth=>\$au@\$avp\(realm\)\) = \$var\(auth\)/, 'TTL 0 disables the HA1 cache')
 })
 
@@ -98,6 +100,9 @@ t.test('settings from the environment', async (t) => {
   t.same(ctx.rtpengine.sockets, ['udp:127.0.0.1:23000'])
   t.equal(ctx.rtpengine.daemon.http.port, 23002)
   t.equal(ctx.runtimeDir, '/srv/switchboard/var/run/kamailio')
+  t.same(ctx.controlPlane.servers, [{ host: '127.0.0.1', port: 9999, priority: 10 }], 'one control plane without CP_JSONRPC_PEERS')
+  t.throws(() => buildRenderContext({ CP_JSONRPC_PEERS: '127.0.0.1' }, { cwd }), /CP_JSONRPC_PEERS: "127\.0\.0\.1" must look like host:port/)
+  t.throws(() => buildRenderContext({ CP_JSONRPC_PEERS: '127.0.0.1:1,127.0.0.1:1' }, { cwd }), /controlPlane\.servers has 127\.0\.0\.1:1 twice/)
   t.throws(() => buildRenderContext({ SIP_LISTEN: 'sctp:1.2.3.4:5060' }, { cwd }), /SIP_LISTEN/)
   t.throws(() => buildRenderContext({ EMERGENCY_NUMBERS: '112' }, { cwd }), /EMERGENCY_TRUNK_URI/)
   t.throws(() => buildRenderContext({}, { cwd, overrides: { sip: { nope: 1 } } }), /unknown field "nope"/)
