@@ -3,7 +3,8 @@
 // first is the active one, the second the standby). Calls flow through the active one; it is then
 // closed while calls keep coming: normal calls succeed again through the standby within a bounded
 // time, emergency calls never fail, and the outbox worker (PostgreSQL advisory-lock leader) runs on
-// exactly one instance at a time and moves to the standby when the leader dies.
+// exactly one instance at a time and moves to the standby when the leader dies. Last, Kamailio
+// itself restarts: registrations written through to Redis (db_redis) are still there and reachable.
 import t from 'tap'
 import pg from 'pg'
 import { buildTestApp, type TestApp } from '../../control-plane/test/support/app.ts'
@@ -21,6 +22,8 @@ const DOMAIN = 'failover.e2e.test'
 const pw = { '1001': 'alice-failover-pass', '1002': 'bob-failover-pass' }
 /** the bound the test holds the failover to (measured figure in docs/benchmarks.md) */
 const FAILOVER_BOUND_MS = 3000
+/** usrloc persistence (db_redis): database 13 of the local Redis belongs to this file */
+const USRLOC_REDIS = process.env.TEST_USRLOC_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
 
 async function metric(h: TestApp, name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = (await h.app.metrics.getMetricsAsJSON()).find((x) => x.name === name)
@@ -50,10 +53,16 @@ t.test('active-passive control plane', { skip: skipE2e, timeout: 90_000 }, async
   const b = await buildTestApp({ env: cpEnv(CP_B) })
   t.teardown(() => b.close())
 
-  const kam = await startKamailio({
+  // registrations written through to Redis (a database number of this file's own, emptied first)
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(USRLOC_REDIS)
+  await redis.flushdb()
+  t.teardown(async () => { await redis.flushdb(); redis.disconnect() })
+  const startKam = () => startKamailio({
     sipPort: SIP, rpcPort: RPC, cpPort: CP_A, rtpengineNgPort: NG,
-    env: { SIP_ALIASES: DOMAIN, CP_JSONRPC_PEERS: `127.0.0.1:${CP_A},127.0.0.1:${CP_B}`, EMERGENCY_NUMBERS: '112', EMERGENCY_TRUNK_URI: `sip:127.0.0.1:${GW_SOS}` },
+    env: { SIP_ALIASES: DOMAIN, CP_JSONRPC_PEERS: `127.0.0.1:${CP_A},127.0.0.1:${CP_B}`, EMERGENCY_NUMBERS: '112', EMERGENCY_TRUNK_URI: `sip:127.0.0.1:${GW_SOS}`, KAMAILIO_USRLOC_DB_URL: USRLOC_REDIS },
   })
+  let kam = await startKam()
   t.teardown(() => kam.stop())
   t.match(kam.log() + (await import('node:fs')).readFileSync(kam.cfgFile, 'utf8'), new RegExp(`port=${CP_B};priority=20`), 'the cfg lists the standby')
 
@@ -181,5 +190,21 @@ t.test('active-passive control plane', { skip: skipE2e, timeout: 90_000 }, async
   t.test('Kamailio and the registrations are untouched', async (t) => {
     const r = await kamailioRpc(RPC, 'ul.lookup', ['location', `1002@${DOMAIN}`])
     t.match(JSON.stringify(r), /Contact/, '1002 is still registered')
+  })
+
+  t.test('registrations survive a Kamailio restart (usrloc in Redis)', async (t) => {
+    const before = JSON.stringify(await kamailioRpc(RPC, 'ul.lookup', ['location', `1002@${DOMAIN}`]))
+    await kam.stop()
+    await t.rejects(kamailioRpc(RPC, 'core.uptime'), 'Kamailio is down')
+    kam = await startKam()
+    const uptime = (await kamailioRpc(RPC, 'core.uptime')) as { uptime: number }
+    t.ok(uptime.uptime < 10, `a fresh Kamailio (up ${uptime.uptime} s)`)
+    const after = await kamailioRpc(RPC, 'ul.lookup', ['location', `1002@${DOMAIN}`])
+    const contact = (j: string) => /"Address":\s*"([^"]+)"/.exec(j)?.[1]
+    t.ok(contact(JSON.stringify(after)), "1002's contact is found after the restart", { after })
+    t.equal(contact(JSON.stringify(after)), contact(before), 'the same contact as before')
+    t.match(JSON.stringify(after), /"State":\s*"CS_SYNC"/, 'loaded back from Redis (in sync with the database)')
+    // a call reaches it (the control plane is B now; usrloc answers the lookup from what it reloaded)
+    sippOk(t, await normalCall(), '1001 -> 1002 after the restart')
   })
 })

@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { buildRenderContext, renderKamailio, renderRtpengine } from '../../control-plane/src/modules/config-render/render.ts'
 import type { RenderContext } from '../../control-plane/src/modules/config-render/context.ts'
+import { prepareUsrlocRedis } from '../../control-plane/src/modules/kamailio/usrloc-store.ts'
 
 export interface Daemon {
   pid: number
@@ -119,6 +120,7 @@ export async function startKamailio(o: KamailioOptions): Promise<Daemon & { cfgF
   fs.mkdirSync(ctx.runtimeDir, { recursive: true })
   const cfgFile = path.join(dir, 'kamailio.cfg')
   fs.writeFileSync(cfgFile, renderKamailio(ctx), { mode: 0o640 })
+  if (ctx.usrloc.dbUrl) await prepareUsrlocRedis(ctx.usrloc.dbUrl)
   const args = ['-DD', '-E', '-f', cfgFile, '-Y', ctx.runtimeDir, '-m', String(o.shmMb ?? 256), '-M', '32']
   const { child, daemon } = spawnDaemon('kamailio', args, dir)
   await waitUntil('kamailio', daemon, child, o.readyTimeoutMs ?? 10_000, async () => (await kamailioRpc(o.rpcPort, 'core.uptime')) !== undefined)

@@ -82,6 +82,10 @@ export function buildRenderContext(env: Env = process.env, opts: BuildOptions = 
       nonceExpireSeconds: int(env, 'KAMAILIO_NONCE_EXPIRE', 300, 10, 3600),
       nonceSecret: optional(env, 'KAMAILIO_AUTH_SECRET') ?? null,
     },
+    usrloc: {
+      dbUrl: str(env, 'KAMAILIO_USRLOC_DB_URL', ''),
+      schemaPath: str(env, 'KAMAILIO_DB_REDIS_SCHEMA', '/usr/share/kamailio/db_redis/kamailio'),
+    },
     registrar: {
       minExpires: int(env, 'REGISTRAR_MIN_EXPIRES', 60, 1, 86400),
       maxExpires: int(env, 'REGISTRAR_MAX_EXPIRES', 3600, 1, 7 * 86400),

@@ -35,6 +35,9 @@ export interface RenderContext {
     /** null: Kamailio draws a random one at start (fine for a single instance) */
     nonceSecret: string | null
   }
+  /** registrations: dbUrl '' keeps them in memory only (lost on restart); redis://HOST:PORT/DB writes
+   *  them through to Redis (db_redis, usrloc db_mode 1) so they survive a Kamailio restart */
+  usrloc: { dbUrl: string; schemaPath: string }
   /** platform defaults; the auth answer may narrow them per domain */
   registrar: { minExpires: number; maxExpires: number; defaultExpires: number }
   rtpengine: {
@@ -127,6 +130,10 @@ export function validateRenderContext(ctx: RenderContext): RenderContext {
     seenCp.add(`${sv.host}:${sv.port}`)
   })
   int(ctx.controlPlane.lookupTimeoutMs, 'controlPlane.lookupTimeoutMs', 50, 30_000)
+
+  if (ctx.usrloc.dbUrl && !/^redis:\/\/[A-Za-z0-9.\-[\]:]+:\d{1,5}\/\d{1,2}$/.test(ctx.usrloc.dbUrl)) p.push(`usrloc.dbUrl must look like redis://HOST:PORT/DB, got "${ctx.usrloc.dbUrl}"`)
+  if (ctx.usrloc.dbUrl && !ctx.usrloc.schemaPath.startsWith('/')) p.push('usrloc.schemaPath must be an absolute path')
+  safe(ctx.usrloc.schemaPath, 'usrloc.schemaPath')
 
   int(ctx.auth.cacheTtlSeconds, 'auth.cacheTtlSeconds', 0, 30 * 86400)
   int(ctx.auth.nonceExpireSeconds, 'auth.nonceExpireSeconds', 10, 3600)

@@ -34,6 +34,8 @@ t.test('kamailio -c on the rendered cfg', { skip: haveKamailio ? false : 'kamail
     t.match(fs.readFileSync(path.join(dir, 'kamailio.cfg'), 'utf8'), /^#!define WITH_TLS$/m)
   })
 
+  t.test('registrations persisted in Redis (db_redis)', async (t) => check(t, { KAMAILIO_USRLOC_DB_URL: 'redis://127.0.0.1:6379/13' }, dir))
+
   t.test('a broken cfg is reported as failed', async (t) => {
     const cfg = path.join(dir, 'broken.cfg')
     fs.writeFileSync(cfg, '#!KAMAILIO\nrequest_route { no_such_function(); }\n')
