@@ -3,7 +3,9 @@
 import fp from 'fastify-plugin'
 import { sharedAgentStateStore } from '../acd/agent-state.ts'
 import { SnapshotHolder } from '../routing/snapshot.ts'
-import { eventSink } from '../events/event-sink.ts'
+import path from 'node:path'
+import { eventSink, type SpooledEvent } from '../events/event-sink.ts'
+import { eventSpool } from '../events/event-spool.ts'
 import { liveState } from '../events/live-state.ts'
 import { crmService } from '../crm/crm.service.ts'
 import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
@@ -38,7 +40,15 @@ export default fp(
     await snapshot.start()
     app.decorate('routingSnapshot', snapshot)
 
-    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log })
+    // CDRs and events that arrive while PostgreSQL is unreachable wait in DATA_DIR/spool (replayed every second)
+    const spool = eventSpool<SpooledEvent>(path.join(app.config.dataDir, 'spool'))
+    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log, spool })
+    new Gauge({ name: 'sb_event_spool_pending', help: 'CDR updates and events waiting in the local spool for the database', registers: [app.metrics], collect() { this.set(spool.pending) } })
+    const replay = setInterval(() => {
+      if (spool.pending === 0) return
+      void sink.replaySpool().then((n) => { if (n > 0) app.log.info({ replayed: n, pending: spool.pending }, 'spooled events written to the database') })
+    }, 1000)
+    replay.unref()
     const service = lookups({
       snapshot,
       metrics: lookupMetrics(app.metrics),
@@ -70,6 +80,7 @@ export default fp(
     }
     app.addHook('onClose', async () => {
       clearInterval(sweep)
+      clearInterval(replay)
       await rpc?.close()
       await snapshot.stop()
     })
