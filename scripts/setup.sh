@@ -37,6 +37,11 @@ if ((FOR_TESTS)); then
   command -v psql >/dev/null || packages+=(postgresql-client)
   command -v rabbitmq-server >/dev/null || packages+=(rabbitmq-server)
   command -v promtool >/dev/null || packages+=(prometheus)
+  # deployment validation (tests/deploy): Ansible, its linters, Compose 1.29 for `config` without an engine
+  command -v ansible-playbook >/dev/null || packages+=(ansible-core)
+  command -v ansible-lint >/dev/null || packages+=(ansible-lint)
+  command -v yamllint >/dev/null || packages+=(yamllint)
+  command -v docker-compose >/dev/null || packages+=(docker-compose)
 fi
 if ((${#packages[@]})); then
   log "installing ${packages[*]}"
