@@ -158,6 +158,37 @@ t.test('json-rpc over netstrings', async (t) => {
   })
 })
 
+t.test('notifications yield to requests and run a few at a time', async (t) => {
+  const started: number[] = []
+  const release: Array<() => void> = []
+  let maxInFlight = 0
+  let inFlight = 0
+  const s = createJsonRpcServer({
+    host: '127.0.0.1', port: 0, deadlineMs: 1000, logger, notificationConcurrency: 2,
+    handlers: { echo: async (p) => p },
+    onNotification: (_m, p) => {
+      started.push((p as { n: number }).n)
+      maxInFlight = Math.max(maxInFlight, ++inFlight)
+      return new Promise<void>((r) => release.push(() => { inFlight--; r() }))
+    },
+  })
+  await s.listen()
+  const c = await Client.connect(s.address().port)
+  // a burst of events and a lookup in one TCP segment, the lookup last
+  c.sock.write(Buffer.concat([...Array.from({ length: 10 }, (_, n) => encodeNetstring(JSON.stringify({ jsonrpc: '2.0', method: 'event', params: { n } }))), encodeNetstring(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'echo', params: 'lookup' }))]))
+  t.same(await c.next(), { jsonrpc: '2.0', id: 1, result: 'lookup' }, 'the request is answered')
+  t.ok(started.length <= 2, `no more than 2 notifications started before the reply (${started.length})`)
+  while (started.length < 10) {
+    await new Promise((r) => setTimeout(r, 5))
+    release.shift()?.()
+  }
+  release.splice(0).forEach((f) => f())
+  t.same(started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'all delivered, in arrival order')
+  t.equal(maxInFlight, 2, 'at most notificationConcurrency pending at once')
+  c.sock.destroy()
+  await s.close()
+})
+
 t.test('listen() rejects when the port is taken', async (t) => {
   const a = await start()
   const b = createJsonRpcServer({ host: '127.0.0.1', port: a.address().port, deadlineMs: 100, logger, handlers: {} })

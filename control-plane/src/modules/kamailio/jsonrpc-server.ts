@@ -23,8 +23,16 @@ export interface JsonRpcServerOptions {
   host: string
   port: number
   handlers: Record<string, JsonRpcHandler>
-  /** requests without an id (Kamailio's janssonrpc_notification); never answered */
-  onNotification?: (method: string, params: unknown) => void
+  /**
+   * requests without an id (Kamailio's janssonrpc_notification); never answered. They yield to
+   * requests: handled after the frames already read, at most `notificationConcurrency` at a time
+   * when the handler returns a promise (a burst of events must not delay the lookups behind it).
+   */
+  onNotification?: (method: string, params: unknown) => unknown
+  /** notifications whose promise is still pending at once (default 4) */
+  notificationConcurrency?: number
+  /** notifications waiting beyond this are dropped with a warning (default 100,000) */
+  maxQueuedNotifications?: number
   deadlineMs: number
   logger: JsonRpcLogger
   /** the largest payload accepted in one frame (default 1 MiB) */
@@ -98,6 +106,54 @@ export function createJsonRpcServer(opts: JsonRpcServerOptions): JsonRpcServer {
   const maxFrameBytes = opts.maxFrameBytes ?? 1024 * 1024
   const sockets = new Set<net.Socket>()
 
+  // Notifications (Kamailio's events: CDR and outbox writes, ~1 ms of CPU each) wait behind
+  // requests (route/auth lookups, which suspend a SIP transaction): queued, started from
+  // setImmediate (after the I/O of this loop turn), a few at a time.
+  const maxInFlight = Math.max(1, opts.notificationConcurrency ?? 4)
+  const maxQueued = opts.maxQueuedNotifications ?? 100_000
+  const queued: Array<{ method: string; params: unknown }> = []
+  let inFlight = 0
+  let pumping = false
+  let dropped = 0
+  const settle = () => {
+    inFlight--
+    schedulePump()
+  }
+  function schedulePump(): void {
+    if (pumping || queued.length === 0 || inFlight >= maxInFlight) return
+    pumping = true
+    setImmediate(pump)
+  }
+  function pump(): void {
+    pumping = false
+    while (inFlight < maxInFlight && queued.length > 0) {
+      const { method, params } = queued.shift()!
+      let pending: unknown
+      try {
+        pending = opts.onNotification?.(method, params)
+      } catch (err) {
+        logger.error({ err, method }, 'json-rpc notification handler failed')
+        continue
+      }
+      if (pending instanceof Promise) {
+        inFlight++
+        pending.then(settle, (err: unknown) => {
+          logger.error({ err, method }, 'json-rpc notification handler failed')
+          settle()
+        })
+      }
+    }
+  }
+  function notify(method: string, params: unknown): void {
+    if (!opts.onNotification) return
+    if (queued.length >= maxQueued) {
+      if (dropped++ % 1000 === 0) logger.warn({ method, queued: queued.length, dropped }, 'json-rpc notifications dropped: the queue is full')
+      return
+    }
+    queued.push({ method, params })
+    schedulePump()
+  }
+
   async function call(method: string, params: unknown): Promise<{ result: unknown } | { error: { code: number; message: string } }> {
     const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined
     if (!handler) return { error: { code: RPC_METHOD_NOT_FOUND, message: 'method not found' } }
@@ -158,11 +214,7 @@ export function createJsonRpcServer(opts: JsonRpcServerOptions): JsonRpcServer {
     }
     const method = m.method
     if (!hasId) {
-      try {
-        opts.onNotification?.(method, m.params)
-      } catch (err) {
-        logger.error({ err, method }, 'json-rpc notification handler failed')
-      }
+      notify(method, m.params)
       return
     }
     const id = m.id as Id

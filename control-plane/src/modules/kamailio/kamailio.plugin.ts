@@ -72,7 +72,7 @@ export default fp(
         handlers: { auth: service.auth, route: service.route, event: service.event },
         onNotification: (method, params) => {
           if (method !== 'event') return void app.log.warn({ method }, 'unknown JSON-RPC notification')
-          service.event(params).catch((err) => app.log.warn({ err: (err as Error).message }, 'event not processed'))
+          return service.event(params).catch((err) => app.log.warn({ err: (err as Error).message }, 'event not processed'))
         },
       })
       await rpc.listen()
