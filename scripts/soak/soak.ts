@@ -104,7 +104,7 @@ async function apiLoop() {
     }
     // a write every second: create then delete a user (audit + outbox rows each time)
     const ext = String(5000 + (i++ % 4000))
-    const c = await api('POST', '/users', { domainId: domain.id, extension: ext, password: `soak-user-pw-${ext}-x` })
+    const c = await api('POST', '/users', { domainId: domain.id, extension: ext, password: `soak-user-pass-${i}-write` })
     totals.apiWrites++
     if (c.status !== 201) totals.apiErrors++
     else {
