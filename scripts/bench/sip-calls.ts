@@ -2,6 +2,7 @@
 // RTPengine: RTPENGINE_ENABLED=false) in front of the real control plane, SIPp as caller and callee,
 // at rising call rates, in two modes in ONE run:
 //   lookup: the product cfg; every INVITE asks the control plane over JSON-RPC (janssonrpcc);
+//   (the two modes alternate at every rate, each step on a freshly started Kamailio)
 //   native: the same rendered cfg with route[INVITE] rewritten by this script to apply a STATIC
 //           rtjson document (the very answer the control plane gives for this call) without asking;
 //           the product templates are untouched.
@@ -12,7 +13,11 @@
 //     [--reg-rates 500,1000,2000,3000,4000] [--reg-seconds 5]
 //
 // Ports (nothing else here uses them): SIP 7060, Kamailio RPC 7071, control-plane JSON-RPC 7089,
-// SIPp callee 7062, caller 7063 (from 127.0.0.2, the trunk's address), registrations 7064.
+// SIPp callee 7062, caller 7063 (from 127.0.0.2, the trunk's address), registrations 7064; SIPp
+// media ports 15000 (callee), 15100 (caller), 15200 (registrations) (SIPp opens them even without RTP).
+//
+// A step counts when SIPp exits 0 (every call successful) and its final counters say so: calls
+// that do not complete fail on -recv_timeout instead of hanging until the global timeout.
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -33,7 +38,7 @@ const { values: args } = parseArgs({
     children: { type: 'string', default: '4' },
   },
 })
-const P = { sip: 7060, rpc: 7071, cp: 7089, uas: 7062, uac: 7063, reg: 7064 }
+const P = { sip: 7060, rpc: 7071, cp: 7089, uas: 7062, uac: 7063, reg: 7064, uasMedia: 15000, uacMedia: 15100, regMedia: 15200 }
 const DOMAIN = 'bench.switchboard.local'
 const DID = '+33179990001' // outside the dataset's +3317DDNNNNN range
 const HERE = import.meta.dirname
@@ -95,15 +100,18 @@ function nativeTransform(doc: unknown) {
   }
 }
 
-interface SippStep { rate: number; /** SIPp exit code: 0 = every call succeeded */ code: number; attempted: number; successful: number; failed: number; rttMs: { p50: number; p99: number; n: number }; kamailioCores: number; kamailioBusiestProcessCores: number; cpCores: number }
+interface SippStep { rate: number; /** SIPp exit code: 0 = every call succeeded */ code: number; attempted: number; successful: number; failed: number; rttMs: { p50: number; p99: number; n: number }; kamailioCores: number; kamailioBusiestProcessCores: number; cpCores: number; loadAvg1: number }
 
-async function sippStep(o: { scenario: string; port: number; ip: string; rate: number; seconds: number; extra: string[]; kamPid: number; dir: string }): Promise<SippStep> {
+const loadAvg1 = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0])
+
+async function sippStep(o: { scenario: string; port: number; ip: string; mediaPort: number; rate: number; seconds: number; extra: string[]; kamPid: number; dir: string }): Promise<SippStep> {
   const dir = fs.mkdtempSync(path.join(o.dir, `sipp-${o.rate}-`))
   const calls = o.rate * o.seconds
   const argv = [
     '-sf', path.join(HERE, 'sipp', o.scenario), '-i', o.ip, '-p', String(o.port), '-t', 'u1',
     '-r', String(o.rate), '-m', String(calls), '-l', String(o.rate * 4),
     '-default_behaviors', 'all,-abortunexp', '-nostdin', '-timeout', `${o.seconds + 30}s`, '-timeout_error',
+    '-recv_timeout', '10000', '-mp', String(o.mediaPort),
     '-trace_stat', '-stf', path.join(dir, 'stat.csv'), '-fd', '1', '-trace_rtt', '-rtt_freq', '1',
     ...o.extra, `127.0.0.1:${P.sip}`,
   ]
@@ -115,6 +123,7 @@ async function sippStep(o: { scenario: string; port: number; ip: string; rate: n
   const wall = (performance.now() - t0) / 1000
   const cpu = process.cpuUsage(cpu0)
   const k = kam.stop()
+  const load = loadAvg1()
   const statLines = fs.readFileSync(path.join(dir, 'stat.csv'), 'utf8').trim().split('\n')
   const head = statLines[0].split(';')
   const last = statLines[statLines.length - 1].split(';')
@@ -125,8 +134,8 @@ async function sippStep(o: { scenario: string; port: number; ip: string; rate: n
     : []
   const sorted = Float64Array.from(rtts).sort()
   return {
-    // the stat/rtt CSVs are dumped every second, so their last row may miss the final calls
-    rate: o.rate, code, attempted: calls, successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'),
+    // SIPp writes a last stat row when it exits: its counters are final
+    rate: o.rate, code, attempted: calls, successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), loadAvg1: load,
     rttMs: { p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3), n: sorted.length },
     kamailioCores: k.cores, kamailioBusiestProcessCores: k.busiestProcessCores, cpCores: round((cpu.user + cpu.system) / 1e6 / wall),
   }
@@ -153,27 +162,27 @@ async function main() {
     const doc = await h.app.lookups.route(params)
     log(`route answer for the benchmark call: ${JSON.stringify(doc)}`)
 
-    uas = run('sipp', ['-sf', path.join(HERE, 'sipp/uas_answer.xml'), '-i', '127.0.0.1', '-p', String(P.uas), '-t', 'u1', '-default_behaviors', 'all,-abortunexp', '-nostdin'], tmp)
+    uas = run('sipp', ['-sf', path.join(HERE, 'sipp/uas_answer.xml'), '-i', '127.0.0.1', '-p', String(P.uas), '-t', 'u1', '-default_behaviors', 'all,-abortunexp', '-nostdin', '-mp', String(P.uasMedia)], tmp)
     await sleep(500)
 
-    const modes: Record<string, SippStep[]> = {}
-    for (const mode of ['lookup', 'native'] as const) {
-      kam = await startKamailio(path.join(tmp, `kam-${mode}`), mode === 'native' ? nativeTransform(doc) : undefined)
-      const steps: SippStep[] = []
-      // a short warm-up, not reported
-      await sippStep({ scenario: 'uac_call.xml', port: P.uac, ip: '127.0.0.2', rate: 100, seconds: 2, extra: ['-s', DID, '-key', 'domain', DOMAIN], kamPid: kam.child.pid!, dir: tmp })
-      for (const rate of rates) {
-        const st = await sippStep({ scenario: 'uac_call.xml', port: P.uac, ip: '127.0.0.2', rate, seconds, extra: ['-s', DID, '-key', 'domain', DOMAIN], kamPid: kam.child.pid!, dir: tmp })
+    // the modes alternate at every rate (lookup, native, then the next rate) with a fresh Kamailio
+    // each: the machine's load from other jobs drifts within minutes, so each pair shares it
+    const modes: Record<'lookup' | 'native', SippStep[]> = { lookup: [], native: [] }
+    const call = (rate: number, secs: number) => sippStep({ scenario: 'uac_call.xml', port: P.uac, ip: '127.0.0.2', mediaPort: P.uacMedia, rate, seconds: secs, extra: ['-s', DID, '-key', 'domain', DOMAIN], kamPid: kam!.child.pid!, dir: tmp })
+    for (const rate of rates) {
+      for (const mode of ['lookup', 'native'] as const) {
+        kam = await startKamailio(path.join(tmp, `kam-${mode}-${rate}`), mode === 'native' ? nativeTransform(doc) : undefined)
+        await call(100, 2) // warm-up, not reported
+        await sleep(1000)
+        const st = await call(rate, seconds)
         log(`${mode} ${rate}/s: ${JSON.stringify(st)}`)
-        steps.push(st)
-        await sleep(2000)
+        modes[mode].push(st)
+        await kam.stop()
+        kam = undefined
+        await sleep(1000)
       }
-      modes[mode] = steps
-      await kam.stop()
-      kam = undefined
-      await sleep(1000)
     }
-    const best = (steps: SippStep[]) => steps.filter((s) => s.code === 0 && s.failed === 0).reduce((m, s) => Math.max(m, s.rate), 0)
+    const best = (steps: SippStep[]) => steps.filter((s) => s.code === 0 && s.failed === 0 && s.successful === s.attempted).reduce((m, s) => Math.max(m, s.rate), 0)
     const at = (steps: SippStep[], rate: number) => steps.find((s) => s.rate === rate)
     const lookupBest = best(modes.lookup)
     const nativeBest = best(modes.native)
@@ -181,16 +190,21 @@ async function main() {
     report.calls = {
       steps: modes,
       highestRateWithZeroFailures: { lookup: lookupBest, native: nativeBest, ratio: round(lookupBest / nativeBest) },
+      // INVITE→180 at every rate both modes ran, with the lookup/native ratios (same run)
+      perRate: rates.map((rate) => {
+        const l = at(modes.lookup, rate)!, n = at(modes.native, rate)!
+        return { rate, lookupOk: l.code === 0 && l.failed === 0 && l.successful === l.attempted, nativeOk: n.code === 0 && n.failed === 0 && n.successful === n.attempted, lookup: l.rttMs, native: n.rttMs, p50Ratio: round(l.rttMs.p50 / n.rttMs.p50), p99Ratio: round(l.rttMs.p99 / n.rttMs.p99), loadAvg1: [l.loadAvg1, n.loadAvg1] }
+      }),
       invite180AtCommonRate: common ? { rate: common, lookup: at(modes.lookup, common)?.rttMs, native: at(modes.native, common)?.rttMs, p99Ratio: round(at(modes.lookup, common)!.rttMs.p99 / at(modes.native, common)!.rttMs.p99) } : null,
     }
 
     // REGISTER with digest, HA1 from the control plane every time (KAMAILIO_AUTH_CACHE_TTL=0)
     kam = await startKamailio(path.join(tmp, 'kam-register'))
     const csv = path.join(tmp, 'users.csv')
-    fs.writeFileSync(csv, 'SEQUENTIAL\n' + [...d.intlUsers, ...d.nationalUsers].map((u) => `${u};${DOMAIN};pw-${u}`).join('\n') + '\n')
+    fs.writeFileSync(csv, 'SEQUENTIAL\n' + [...d.intlUsers, ...d.nationalUsers].map((u) => `${u};${DOMAIN};[authentication username=${u} password=pw-${u}]`).join('\n') + '\n')
     const regSteps: SippStep[] = []
     for (const rate of args['reg-rates'].split(',').map(Number)) {
-      const st = await sippStep({ scenario: 'register.xml', port: P.reg, ip: '127.0.0.1', rate, seconds: Number(args['reg-seconds']), extra: ['-inf', csv], kamPid: kam.child.pid!, dir: tmp })
+      const st = await sippStep({ scenario: 'register.xml', port: P.reg, ip: '127.0.0.1', mediaPort: P.regMedia, rate, seconds: Number(args['reg-seconds']), extra: ['-inf', csv], kamPid: kam.child.pid!, dir: tmp })
       log(`REGISTER ${rate}/s: ${JSON.stringify(st)}`)
       regSteps.push(st)
       await sleep(1500)
