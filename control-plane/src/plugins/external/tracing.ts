@@ -14,7 +14,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const otel = app.config.events.otel
-    const owned = otel ? startTracing({ endpoint: otel.endpoint, serviceName: otel.serviceName, instanceId: app.config.instanceId }) : false
+    const owned = otel ? await startTracing({ endpoint: otel.endpoint, serviceName: otel.serviceName, instanceId: app.config.instanceId }) : false
     if (owned) app.log.info({ endpoint: otel!.endpoint }, 'tracing: exporting spans over OTLP/HTTP')
     app.decorateRequest('span', undefined)
     app.addHook('onRequest', (req, _reply, done) => {
