@@ -58,6 +58,13 @@ echo "up: starting the control plane (API 127.0.0.1:8080)"
 BOOTSTRAP_ADMIN_KEY_FILE=$run/admin.key nohup node_modules/.bin/tsx control-plane/src/server.ts >"$root/var/log/control-plane.log" 2>&1 &
 echo $! >"$run/control-plane.pid"
 
+# Kamailio connects to the control plane's JSON-RPC listener at start and backs off between attempts:
+# start it once the control plane listens, so the first REGISTER does not meet a 503.
+for _ in $(seq 1 60); do
+  curl -fsS http://127.0.0.1:8080/health/live >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS http://127.0.0.1:8080/health/live >/dev/null || { echo "up: the control plane did not start; see var/log/control-plane.log" >&2; tail -5 "$root/var/log/control-plane.log" >&2; exit 1; }
 echo "up: starting RTPengine (ng 127.0.0.1:22222)"
 nohup rtpengine --config-file="$run/rtpengine.conf" --foreground --log-stderr >"$root/var/log/rtpengine.log" 2>&1 &
 echo $! >"$run/rtpengine.pid"
@@ -66,21 +73,18 @@ echo "up: starting Kamailio (SIP 127.0.0.1:5060)"
 nohup kamailio -DD -E -f "$run/kamailio.cfg" -Y "$KAMAILIO_RUNTIME_DIR" -m 1024 -M 32 >"$root/var/log/kamailio.log" 2>&1 &
 echo $! >"$run/kamailio.pid"
 
-for _ in $(seq 1 60); do
-  curl -fsS http://127.0.0.1:8080/health/live >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fsS http://127.0.0.1:8080/health/live >/dev/null || { echo "up: the control plane did not start; see var/log/control-plane.log" >&2; tail -5 "$root/var/log/control-plane.log" >&2; exit 1; }
 for _ in $(seq 1 20); do [[ -s $run/admin.key ]] && break; sleep 0.25; done
 if [[ -s $run/admin.key ]]; then
   SWITCHBOARD_API_KEY=$(cat "$run/admin.key") scripts/switchboard seed-demo
 fi
 
-ready=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/ready || true)
-for _ in $(seq 1 20); do
-  [[ $ready == 200 ]] && break
+# ready when the control plane says so and sees Kamailio and RTPengine up
+ready=000
+for _ in $(seq 1 40); do
+  body=$(curl -s -w ' %{http_code}' http://127.0.0.1:8080/health/ready || true)
+  ready=${body##* }
+  [[ $ready == 200 && $body == *'"kamailio":{"status":"up"'* && $body == *'"rtpengine":{"status":"up"'* ]] && break
   sleep 0.5
-  ready=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/ready || true)
 done
 
 cat <<TXT
