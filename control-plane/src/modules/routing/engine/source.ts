@@ -3,11 +3,11 @@
 // so the repository can pass `findMany({ include: ... })` results straight in.
 import type {
   ClassOfService,
+  CompiledTrunk,
   GroupStrategy,
   NumberClass,
   QueueStrategy,
   RecordingPolicy,
-  SipTransport,
   TargetType,
 } from './types.ts';
 
@@ -76,24 +76,8 @@ export interface DialPlanRow {
   rules: readonly DialPlanRuleRow[];
 }
 
-export interface TrunkRow {
-  id: string;
-  domainId: string;
-  name: string;
-  host: string;
-  port: number;
-  transport: SipTransport;
-  inboundIps: readonly string[];
-  priority: number;
-  weight: number;
-  failoverCodes: readonly number[];
-  branchTimeoutMs: number;
-  codecs: readonly string[];
-  techPrefix: string;
-  isEmergency: boolean;
-  recordingPolicy: RecordingPolicy;
-  enabled: boolean;
-}
+/** A trunk as read: exactly the fields the snapshot keeps (credentials are in neither). */
+export type TrunkRow = CompiledTrunk;
 
 export interface ScheduleRow {
   id: string;
