@@ -13,6 +13,7 @@
 //    its RSS and CPU are sampled from /proc during every phase.
 // Prints a JSON report on stdout (progress on stderr).
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -134,6 +135,7 @@ async function main() {
         DATA_DIR: path.join(tmp, 'data'),
         ENCRYPTION_KEYS: 'bench1:' + Buffer.alloc(32, 3).toString('base64'),
         INTERNAL_TOKEN: 'bench-internal-token-0123456789',
+        AUTH_TOKEN_KEY: randomBytes(32).toString('base64'),
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: String(HTTP_PORT),
         CP_JSONRPC_HOST: '127.0.0.1',
