@@ -2,8 +2,10 @@
 // reduced to the fields routing needs. Prisma rows carry more fields; they still fit structurally,
 // so the repository can pass `findMany({ include: ... })` results straight in.
 import type {
-  ClassOfService,
+  CompiledDomain,
+  CompiledEmergencyNumber,
   CompiledTrunk,
+  CompiledUser,
   GroupStrategy,
   NumberClass,
   QueueStrategy,
@@ -11,27 +13,11 @@ import type {
   TargetType,
 } from './types.ts';
 
-export interface DomainRow {
-  id: string;
-  name: string;
-  timezone: string;
-  defaultDialPlanId: string | null;
-  enabled: boolean;
-}
+/** A domain as read: the fields the snapshot keeps. */
+export type DomainRow = CompiledDomain;
 
-export interface UserRow {
-  id: string;
-  domainId: string;
-  extension: string;
-  displayName: string | null;
-  callerId: string | null;
-  classOfService: ClassOfService;
-  dialPlanId: string | null;
-  recordingPolicy: RecordingPolicy;
-  tlsOnly: boolean;
-  codecs: readonly string[];
-  enabled: boolean;
-}
+/** A user as read: the fields the snapshot keeps (the HA1 digests are in neither; auth has its own index). */
+export type UserRow = CompiledUser;
 
 export interface GroupRow {
   id: string;
@@ -108,12 +94,8 @@ export interface QueueRow {
   members: readonly { userId: string; priority: number }[];
 }
 
-export interface EmergencyNumberRow {
-  id: string;
-  domainId: string;
-  number: string;
-  trunkId: string;
-}
+/** An emergency number as read: the fields the snapshot keeps. */
+export type EmergencyNumberRow = CompiledEmergencyNumber;
 
 export interface SnapshotSource {
   domains: readonly DomainRow[];
