@@ -1,4 +1,5 @@
 // Runner only: load config (fail fast, one line), build the app, listen, shut down gracefully.
+import './runtime-flags.ts'
 import { loadConfig, ConfigError } from './config/config.ts'
 import { buildApp } from './app.ts'
 import { bootstrapAdminKey } from './modules/auth/bootstrap.ts'

@@ -24,6 +24,8 @@ async function start(): Promise<JsonRpcServer> {
       echo: async (p) => p,
       route: async () => { throw new RpcError(404, 'no route') },
       crash: async () => { throw new Error('db password is hunter2') },
+      // a handler that is not async and throws before returning a promise
+      sync: (() => { throw new RpcError(480, 'sync reject') }) as unknown as (p: unknown) => Promise<unknown>,
       slow: async () => new Promise((r) => setTimeout(() => r('late'), 400)),
       delayed: async (p) => new Promise((r) => setTimeout(() => r(p), (p as { ms: number }).ms)),
     },
@@ -107,6 +109,25 @@ t.test('json-rpc over netstrings', async (t) => {
     const slow = await c.next()
     t.same(slow.error, { code: -32000, message: 'deadline exceeded' })
     t.ok(Date.now() - t0 < 300, 'answered at the deadline, not when the handler finishes')
+    c.sock.destroy()
+  })
+
+  t.test('one reply per request: a result after the deadline is dropped; many deadlines at once', async (t) => {
+    const c = await Client.connect(port)
+    c.send({ jsonrpc: '2.0', id: 'late', method: 'slow' })
+    t.same(await c.next(), { jsonrpc: '2.0', id: 'late', error: { code: -32000, message: 'deadline exceeded' } })
+    await new Promise((r) => setTimeout(r, 450)) // the handler has finished meanwhile
+    c.send({ jsonrpc: '2.0', id: 'next', method: 'echo', params: 1 })
+    t.same(await c.next(), { jsonrpc: '2.0', id: 'next', result: 1 }, 'the late result never went out')
+    c.send({ jsonrpc: '2.0', id: 's', method: 'sync' })
+    t.same((await c.next()).error, { code: 480, message: 'sync reject' }, 'a handler throwing synchronously is answered too')
+    const t0 = Date.now()
+    for (let i = 0; i < 50; i++) c.send({ jsonrpc: '2.0', id: i, method: i % 2 ? 'slow' : 'echo', params: i })
+    const replies = []
+    for (let i = 0; i < 50; i++) replies.push(await c.next())
+    t.ok(Date.now() - t0 < 350, 'the 25 slow ones are all answered at their deadline')
+    t.same(replies.filter((r) => r.error).map((r) => r.id).sort((a, b) => Number(a) - Number(b)), Array.from({ length: 25 }, (_, i) => 2 * i + 1))
+    t.same(replies.filter((r) => !r.error).map((r) => r.result).sort((a, b) => Number(a) - Number(b)), Array.from({ length: 25 }, (_, i) => 2 * i))
     c.sock.destroy()
   })
 

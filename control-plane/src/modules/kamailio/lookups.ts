@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { decide, rejectToRpcError, toRtjson, type Decision, type RouteRequest } from '../routing/engine/index.ts'
 import type { SnapshotHolder } from '../routing/snapshot.ts'
 import { RpcError } from './jsonrpc-server.ts'
-import { LookupInputError, parseAuthParams, parseEvent, parseRouteParams, type KamailioEvent } from './lookup-params.ts'
+import { LookupInputError, parseAuthParams, parseDecisionToken, parseEvent, parseRouteParams, type KamailioEvent } from './lookup-params.ts'
 import type { DecisionSummary } from '../cdr/cdr.service.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import { withSpan } from '../../lib/tracing.ts'
@@ -24,29 +24,17 @@ export interface LookupDeps {
   crm?: CrmService
 }
 
-const DECISION_TTL_MS = 4 * 3600_000
-const MAX_REMEMBERED = 100_000
 
 export function lookups(deps: LookupDeps) {
-  // Call-ID → what was decided, for the CDR written when the dialog events arrive.
-  const remembered = new Map<string, { at: number; summary: DecisionSummary }>()
-  const remember = (callId: string, d: Decision) => {
-    if (d.outcome !== 'route') return
-    if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string)
-    remembered.set(callId, { at: Date.now(), summary: { domainId: d.domainId, kind: d.kind, trunkIds: d.trunkIds, ruleId: d.ruleId, callerE164: d.callerId, recording: d.recording } })
-  }
   // Call-ID → the last event of that call still being applied (see `event`).
   const inFlight = new Map<string, Promise<void>>()
-  const recall = (callId: string) => {
-    const r = remembered.get(callId)
-    return r && Date.now() - r.at < DECISION_TTL_MS ? r.summary : undefined
-  }
 
   // Lookups over JSON-RPC have no HTTP request id: each gets a sequence number, turned into a
   // request id only when a line is actually logged (the hot path does not pay for it).
   let seq = 0
   const logFor = (log: FastifyBaseLogger, n: number, callId: string) => log.child({ reqId: `kam-${n}`, callId })
   const diagnostic = deps.diagnostic ?? deps.log
+  const debugging = () => deps.log.level === 'debug' || deps.log.level === 'trace'
 
   const guard = <P extends { callId?: string }, R>(kind: string, parse: (p: unknown) => P, fn: (p: P, n: number) => R | Promise<R>) => async (params: unknown): Promise<R> => {
     const n = ++seq
@@ -69,20 +57,22 @@ export function lookups(deps: LookupDeps) {
     }
   }
 
-  const explain = (req: RouteRequest, now: Date = deps.now?.() ?? new Date(), callerProfile?: CallerProfile): Decision =>
-    decide(deps.snapshot.current, req, { now, agents: deps.snapshot.agentView, ...(callerProfile ? { callerProfile } : {}) })
+  const explain = (req: RouteRequest, now: Date = deps.now?.() ?? new Date(), callerProfile?: CallerProfile, trace = true): Decision =>
+    decide(deps.snapshot.current, req, { now, agents: deps.snapshot.agentView, trace, ...(callerProfile ? { callerProfile } : {}) })
 
   const routeWith = (req: RouteRequest, n: number, profile: CallerProfile | undefined) => {
-    const decision = explain(req, undefined, profile)
+    // Kamailio never reads the trace: not building it is most of a decision's allocations
+    const decision = explain(req, undefined, profile, false)
     deps.metrics.decision(decision.outcome === 'route' ? decision.kind : `reject_${decision.code}`)
     if (decision.outcome === 'reject') {
-      logFor(deps.log, n, req.callId).info({ code: decision.code, sipCode: decision.sipCode }, 'route rejected')
+      // a 407 is the first INVITE of every authenticated call, not news: debug; other rejects: info
+      if (decision.sipCode !== 407) logFor(deps.log, n, req.callId).info({ code: decision.code, sipCode: decision.sipCode }, 'route rejected')
+      else if (debugging()) logFor(deps.log, n, req.callId).debug({ code: decision.code }, 'route rejected: challenge the caller')
       const e = rejectToRpcError(decision)
       throw new RpcError(e.code, e.message)
     }
-    remember(req.callId, decision)
     if (decision.acd) deps.snapshot.setCursor(decision.acd.queueId, decision.acd.nextCursor)
-    if (deps.log.level === 'debug' || deps.log.level === 'trace') logFor(deps.log, n, req.callId).debug({ decision: decision.label }, 'route decided')
+    if (debugging()) logFor(deps.log, n, req.callId).debug({ decision: decision.label }, 'route decided')
     return toRtjson(decision)
   }
 
@@ -114,7 +104,9 @@ export function lookups(deps: LookupDeps) {
       // CDR transactions raced on the same Call-ID and one was lost (no answeredAt, or no
       // call.started). Apply the events of one call in arrival order.
       const previous = inFlight.get(event.callId) ?? Promise.resolve()
-      const mine = previous.catch(() => undefined).then(() => deps.onEvent(event, recall(event.callId)))
+      // what the CDR needs of the routing comes back with the event (the decision token Kamailio
+      // keeps in the dialog): no per-call memory here, and a standby knows it as well as the active
+      const mine = previous.catch(() => undefined).then(() => deps.onEvent(event, parseDecisionToken(event.fields.decision)))
       inFlight.set(event.callId, mine)
       try {
         await mine

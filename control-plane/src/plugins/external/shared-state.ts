@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import type { SharedState } from '../../shared-state/shared-state.ts'
 import { MemoryState } from '../../shared-state/memory-state.ts'
-import { connectRedisState } from '../../shared-state/redis-state.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,7 +15,9 @@ export interface SharedStatePluginOptions {
 export default fp<SharedStatePluginOptions>(
   async (app, opts) => {
     const owned = !opts.state
-    const state = opts.state ?? (app.config.redisUrl ? await connectRedisState(app.config.redisUrl) : new MemoryState())
+    // ioredis is loaded only when Redis is configured (memory: issue 4's RSS budget)
+    const redis = async (url: string) => (await import('../../shared-state/redis-state.js')).connectRedisState(url, { prefix: app.config.redis.keyPrefix, commandTimeoutMs: app.config.redis.commandTimeoutMs })
+    const state = opts.state ?? (app.config.redisUrl ? await redis(app.config.redisUrl) : new MemoryState())
     app.decorate('state', state)
     app.log.info({ kind: state.kind }, 'shared state ready')
     if (owned) app.addHook('onClose', () => state.close())

@@ -36,6 +36,7 @@ t.test('outbound call: the exact document', async (t) => {
       decision: 'rule:national',
       domain_id: 'dom-demo',
       trunk_ids: ['t-gw1', 't-gw2', 't-gw3'],
+      cdr: '1|outbound|dom-demo|r-national|+33987000001|never|t-gw1,t-gw2,t-gw3',
       rule_id: 'r-national',
       caller_id: '+33987000001',
     },

@@ -22,7 +22,7 @@ import type {
 } from './types.ts';
 
 function rejected(r: Rejection, trace: Trace, domainId?: string): Decision {
-  trace.add('decision', `reject ${r.sipCode} ${r.reason} (${r.code})`);
+  trace.add?.('decision', `reject ${r.sipCode} ${r.reason} (${r.code})`);
   return { outcome: 'reject', sipCode: r.sipCode, reason: r.reason, code: r.code, domainId, trace: trace.steps };
 }
 
@@ -47,12 +47,12 @@ function finish(resolution: Resolution, f: Finish, trace: Trace): Decision {
     { source: `callee ${plan.calleeUser?.extension}`, policy: plan.calleeUser?.recordingPolicy },
     { source: `caller ${f.callerUser?.extension}`, policy: f.callerUser?.recordingPolicy },
   ]);
-  trace.add('recording', `${recording.mode} (${recording.source})`);
+  trace.add?.('recording', `${recording.mode} (${recording.source})`);
   // Only a call that starts with trunks has a trunk on the callee leg from the first answer on.
   const calleeTrunk = plan.targets[0]?.trunkId ? outTrunk : undefined;
   const media = mediaPolicy({ callerUser: f.callerUser, callerIsTrunk: !!f.inboundTrunk, calleeUsers: plan.calleeUsers, calleeTrunk });
   const trunkIds = [...new Set([...(f.inboundTrunk ? [f.inboundTrunk.id] : []), ...plan.trunks.map((t) => t.id)])];
-  trace.add('decision', `${f.kind} ${plan.routing} to ${plan.targets.map((t) => t.label).join(', ')}${plan.overflow ? ', then overflow' : ''}`);
+  trace.add?.('decision', `${f.kind} ${plan.routing} to ${plan.targets.map((t) => t.label).join(', ')}${plan.overflow ? ', then overflow' : ''}`);
   return {
     outcome: 'route',
     kind: f.kind,
@@ -77,7 +77,7 @@ function baseContext(snapshot: RoutingSnapshot, runtime: RuntimeInputs, trace: T
 }
 
 function fromTrunk(snapshot: RoutingSnapshot, req: RouteRequest, runtime: RuntimeInputs, trunk: CompiledTrunk, trace: Trace): Decision {
-  trace.add('caller', `trunk ${trunk.name} (source ${req.srcIp})`);
+  trace.add?.('caller', `trunk ${trunk.name} (source ${req.srcIp})`);
   if (!trunk.enabled) return rejected({ sipCode: 403, reason: 'Forbidden', code: 'trunk_disabled' }, trace, trunk.domainId);
   const trunkDomain = snapshot.domainsById.get(trunk.domainId);
   const plan = trunkDomain?.defaultDialPlanId ? snapshot.dialPlansById.get(trunkDomain.defaultDialPlanId) : undefined;
@@ -88,12 +88,12 @@ function fromTrunk(snapshot: RoutingSnapshot, req: RouteRequest, runtime: Runtim
     const candidates = didCandidates(dialled, plan);
     did = candidates.map((c) => snapshot.numbersByE164.get(c)).find((n) => !!n);
     if (did) break;
-    if (dialled) trace.add('did', `"${dialled}": no DID among ${candidates.join(', ') || '(no valid form)'}`);
+    if (dialled) trace.add?.('did', `"${dialled}": no DID among ${candidates.join(', ') || '(no valid form)'}`);
   }
   if (!did) return rejected({ sipCode: 404, reason: 'Not Found', code: 'unknown_did' }, trace, trunk.domainId);
 
   const domain = snapshot.domainsById.get(did.domainId)!;
-  trace.add('did', `${did.e164} of ${domain.name} → ${did.target.type}`);
+  trace.add?.('did', `${did.e164} of ${domain.name} → ${did.target.type}`);
   if (!domain.enabled) return rejected({ sipCode: 480, reason: 'Temporarily Unavailable', code: 'domain_disabled' }, trace, domain.id);
   const ctx = baseContext(snapshot, runtime, trace, domain);
   // Forwarded to an outside number: keep the original caller, name our DID in Diversion.
@@ -106,15 +106,15 @@ function fromSubscriber(snapshot: RoutingSnapshot, req: RouteRequest, runtime: R
   const domain = snapshot.domainsByName.get(domainName.toLowerCase());
   const user = domain && snapshot.usersByKey.get(entityKey(domain.id, req.authUser));
   if (!domain || !user) {
-    trace.add('caller', `${req.authUser}@${domainName}: unknown`);
+    trace.add?.('caller', `${req.authUser}@${domainName}: unknown`);
     return rejected({ sipCode: 403, reason: 'Forbidden', code: 'unknown_caller' }, trace, domain?.id);
   }
   if (!domain.enabled) return rejected({ sipCode: 403, reason: 'Forbidden', code: 'domain_disabled' }, trace, domain.id);
   if (!user.enabled) {
-    trace.add('caller', `${user.extension}@${domain.name}: disabled`);
+    trace.add?.('caller', `${user.extension}@${domain.name}: disabled`);
     return rejected({ sipCode: 403, reason: 'Forbidden', code: 'caller_disabled' }, trace, domain.id);
   }
-  trace.add('caller', `${user.extension}@${domain.name} (class ${user.classOfService})`);
+  trace.add?.('caller', `${user.extension}@${domain.name} (class ${user.classOfService})`);
 
   const dialled = req.ruriUser;
   if (!dialled) return rejected({ sipCode: 484, reason: 'Address Incomplete', code: 'address_incomplete' }, trace, domain.id);
@@ -133,19 +133,19 @@ function fromSubscriber(snapshot: RoutingSnapshot, req: RouteRequest, runtime: R
   const planId = user.dialPlanId ?? domain.defaultDialPlanId;
   const plan = planId ? snapshot.dialPlansById.get(planId) : undefined;
   if (!plan) {
-    trace.add('dialplan', `"${dialled}" is no extension and ${user.extension} has no dial plan`);
+    trace.add?.('dialplan', `"${dialled}" is no extension and ${user.extension} has no dial plan`);
     return rejected({ sipCode: 404, reason: 'Not Found', code: 'no_dial_plan' }, trace, domain.id);
   }
-  trace.add('dialplan', `"${dialled}" is no extension: ${user.dialPlanId ? "the user's" : "the domain's default"} dial plan ${plan.name}`);
+  trace.add?.('dialplan', `"${dialled}" is no extension: ${user.dialPlanId ? "the user's" : "the domain's default"} dial plan ${plan.name}`);
   if (user.callerId) ctx.trunkHeaders = [assertedIdentity(user.callerId, domain.name)];
-  else trace.add('caller_id', `${user.extension} has no caller ID: the trunk presents its default`);
+  else trace.add?.('caller_id', `${user.extension} has no caller ID: the trunk presents its default`);
   const resolution = routeViaDialPlan(ctx, plan, dialled, { classOfService: user.classOfService });
   return finish(resolution, { kind: 'outbound', domain, callerUser: user, callerId: user.callerId ?? undefined }, trace);
 }
 
 export function decide(snapshot: RoutingSnapshot, req: RouteRequest, runtime: RuntimeInputs): Decision {
-  const trace = new Trace();
-  trace.add('request', `${req.fromUser}@${req.fromDomain} → ${req.ruriUser}@${req.ruriDomain} from ${req.srcIp}:${req.srcPort}/${req.proto}${req.authUser ? ` auth ${req.authUser}@${req.authDomain}` : ''} (snapshot v${snapshot.version})`);
+  const trace = new Trace(runtime.trace !== false);
+  trace.add?.('request', `${req.fromUser}@${req.fromDomain} → ${req.ruriUser}@${req.ruriDomain} from ${req.srcIp}:${req.srcPort}/${req.proto}${req.authUser ? ` auth ${req.authUser}@${req.authDomain}` : ''} (snapshot v${snapshot.version})`);
 
   const trunk = req.authUser ? undefined : snapshot.trunksByInboundIp.get(req.srcIp);
   const caller: EmergencyCaller = { fromTrunk: !!trunk };
@@ -162,6 +162,6 @@ export function decide(snapshot: RoutingSnapshot, req: RouteRequest, runtime: Ru
   if (req.authUser) return fromSubscriber(snapshot, req, runtime, trace);
   // Not a trunk and no credentials yet: ask for them (RFC 3261 §22.3). Kamailio turns this into
   // a 407 challenge; a caller that then fails authentication never gets this far.
-  trace.add('caller', `neither authenticated nor from a known trunk address (${req.srcIp}): challenge`);
+  trace.add?.('caller', `neither authenticated nor from a known trunk address (${req.srcIp}): challenge`);
   return rejected({ sipCode: 407, reason: 'Proxy Authentication Required', code: 'auth_required' }, trace);
 }

@@ -45,7 +45,7 @@ function emergencyTrunks(snapshot: RoutingSnapshot, entry: CompiledEmergencyNumb
   const own = snapshot.trunksById.get(entry.trunkId);
   const others = (snapshot.emergencyTrunksByDomain.get(entry.domainId) ?? []).filter((t) => t.id !== entry.trunkId);
   if (own && !own.enabled) {
-    trace.add('trunks', `emergency trunk ${own.name} is disabled`);
+    trace.add?.('trunks', `emergency trunk ${own.name} is disabled`);
     // Better to try a disabled trunk than to drop an emergency call when it is the only one.
     return others.length > 0 ? others : [own];
   }
@@ -60,29 +60,29 @@ export function emergencyDecision(
   trace: Trace,
 ): Decision {
   const domain = snapshot.domainsById.get(entry.domainId);
-  trace.add('emergency', `${entry.number} is an emergency number of ${domain?.name ?? entry.domainId}: schedules, class of service and caller state bypassed`);
+  trace.add?.('emergency', `${entry.number} is an emergency number of ${domain?.name ?? entry.domainId}: schedules, class of service and caller state bypassed`);
 
   const trunks = emergencyTrunks(snapshot, entry, trace);
   if (trunks.length === 0) {
-    trace.add('trunks', 'no emergency trunk at all');
+    trace.add?.('trunks', 'no emergency trunk at all');
     return { outcome: 'reject', sipCode: 503, reason: 'Service Unavailable', code: 'no_trunk_available', domainId: entry.domainId, trace: trace.steps };
   }
 
   const callback = caller.user ? (caller.user.callerId ?? caller.user.extension) : req.fromUser || undefined;
   const host = domain?.name ?? req.fromDomain;
   if (callback) {
-    trace.add('callback', `${callback}${caller.user ? '' : ' (unverified From user)'} in P-Asserted-Identity`);
+    trace.add?.('callback', `${callback}${caller.user ? '' : ' (unverified From user)'} in P-Asserted-Identity`);
   } else {
-    trace.add('callback', 'no callback number known');
+    trace.add?.('callback', 'no callback number known');
   }
   const headers = callback ? [assertedIdentity(callback, host)] : [];
-  trace.add('trunks', `order: ${trunks.map((t) => t.name).join(', ')}`);
+  trace.add?.('trunks', `order: ${trunks.map((t) => t.name).join(', ')}`);
 
   const recording = pickRecording([
     { source: `trunk ${trunks[0].name}`, policy: trunks[0].recordingPolicy },
     { source: 'caller', policy: caller.user?.recordingPolicy },
   ]);
-  trace.add('recording', `${recording.mode} (${recording.source})`);
+  trace.add?.('recording', `${recording.mode} (${recording.source})`);
 
   return {
     outcome: 'route',

@@ -27,40 +27,40 @@ export function routeViaDialPlan(
   const { trace } = ctx;
   const rule = matchRule(plan, dialled);
   if (!rule) {
-    trace.add('dialplan', `${plan.name}: no enabled rule matches "${dialled}" (${plan.rules.length} tried)`);
+    trace.add?.('dialplan', `${plan.name}: no enabled rule matches "${dialled}" (${plan.rules.length} tried)`);
     return reject(404, 'Not Found', 'no_such_destination');
   }
-  trace.add('rule', `${plan.name}: rule ${ruleLabel(rule)} /${rule.pattern}/ matches "${dialled}" (class ${rule.numberClass})`);
+  trace.add?.('rule', `${plan.name}: rule ${ruleLabel(rule)} /${rule.pattern}/ matches "${dialled}" (class ${rule.numberClass})`);
 
   let number = rewriteDigits(dialled, rule.stripDigits, rule.prefix);
   if (rule.toE164) {
     const e164 = toE164(number, plan);
     if (!e164) {
-      trace.add('normalise', `"${number}" is not a valid number in country +${plan.countryCode}`);
+      trace.add?.('normalise', `"${number}" is not a valid number in country +${plan.countryCode}`);
       // 484 Address Incomplete (RFC 3261 §21.4.22): the digits cannot form a full number.
       return reject(484, 'Address Incomplete', 'address_incomplete');
     }
     number = e164;
   }
-  trace.add('normalise', `"${dialled}" → "${number}" (strip ${rule.stripDigits}, prefix "${rule.prefix}", E.164 ${rule.toE164})`);
+  trace.add?.('normalise', `"${dialled}" → "${number}" (strip ${rule.stripDigits}, prefix "${rule.prefix}", E.164 ${rule.toE164})`);
 
   if (opts.classOfService === undefined) {
-    trace.add('class_of_service', 'bypassed for a configured forwarding target');
+    trace.add?.('class_of_service', 'bypassed for a configured forwarding target');
   } else if (!classOfServiceAllows(opts.classOfService, rule.numberClass)) {
-    trace.add('class_of_service', `${opts.classOfService} does not allow ${rule.numberClass} numbers`);
+    trace.add?.('class_of_service', `${opts.classOfService} does not allow ${rule.numberClass} numbers`);
     return reject(403, 'Forbidden', 'class_of_service');
   } else {
-    trace.add('class_of_service', `${opts.classOfService} allows ${rule.numberClass}`);
+    trace.add?.('class_of_service', `${opts.classOfService} allows ${rule.numberClass}`);
   }
 
   const candidates = rule.trunkIds.map((id) => ctx.snapshot.trunksById.get(id)).filter((t): t is CompiledTrunk => !!t);
   const { ordered, skipped } = orderTrunks(candidates, ctx.rng);
-  for (const t of skipped) trace.add('trunks', `${t.name} skipped: disabled`);
+  for (const t of skipped) trace.add?.('trunks', `${t.name} skipped: disabled`);
   if (ordered.length === 0) {
-    trace.add('trunks', `rule ${ruleLabel(rule)} has no enabled trunk`);
+    trace.add?.('trunks', `rule ${ruleLabel(rule)} has no enabled trunk`);
     return reject(503, 'Service Unavailable', 'no_trunk_available');
   }
-  trace.add('trunks', `order: ${ordered.map((t) => `${t.name} (priority ${t.priority}, weight ${t.weight})`).join(', ')}`);
+  trace.add?.('trunks', `order: ${ordered.map((t) => `${t.name} (priority ${t.priority}, weight ${t.weight})`).join(', ')}`);
 
   return {
     plan: {

@@ -13,11 +13,18 @@ import type {
 } from './types.ts';
 import type { AgentView } from './types.ts';
 
+/**
+ * The steps of a decision, for explain and the logs. Kamailio's lookups do not read them, so a
+ * trace can be off: then `add` is undefined and every call site is written `trace.add?.(…)`, which
+ * skips building the detail string too (an optional call evaluates no argument). That is most of
+ * what a decision allocates.
+ */
 export class Trace {
   readonly steps: TraceStep[] = [];
+  readonly add: ((step: string, detail: string) => void) | undefined;
 
-  add(step: string, detail: string): void {
-    this.steps.push({ step, detail });
+  constructor(on = true) {
+    this.add = on ? (step, detail) => { this.steps.push({ step, detail }); } : undefined;
   }
 }
 

@@ -42,19 +42,19 @@ export function routeToQueue(ctx: ResolveContext, queue: CompiledQueue, resolve:
     users.set(userId, user);
     return undefined;
   });
-  for (const s of selection.skipped) trace.add('queue', `${queue.name}: ${snapshot.usersById.get(s.userId)?.extension ?? s.userId} skipped: ${s.why}`);
+  for (const s of selection.skipped) trace.add?.('queue', `${queue.name}: ${snapshot.usersById.get(s.userId)?.extension ?? s.userId} skipped: ${s.why}`);
 
   if (selection.agents.length === 0) {
     if (!queue.overflow) {
-      trace.add('queue', `${queue.name}: no agent available and no overflow target`);
+      trace.add?.('queue', `${queue.name}: no agent available and no overflow target`);
       return reject(480, 'Temporarily Unavailable', 'no_agent_available');
     }
-    trace.add('queue', `${queue.name}: no agent available, straight to overflow ${queue.overflow.type}`);
+    trace.add?.('queue', `${queue.name}: no agent available, straight to overflow ${queue.overflow.type}`);
     return resolve(ctx, queue.overflow);
   }
 
   const agents = selection.agents.map((a) => ({ user: users.get(a.userId)!, ringSeconds: a.ringSeconds }));
-  trace.add(
+  trace.add?.(
     'queue',
     `${queue.name} (${queue.strategy}, ${selection.routing}, max wait ${queue.maxWait}s): ` +
       agents.map((a) => `${a.user.extension} ${a.ringSeconds}s`).join(', '),
@@ -71,12 +71,12 @@ export function routeToQueue(ctx: ResolveContext, queue: CompiledQueue, resolve:
   if (queue.overflow) {
     const overflow = resolve(ctx, queue.overflow);
     if ('plan' in overflow) {
-      trace.add('queue', `${queue.name}: then overflow ${overflow.plan.label}`);
+      trace.add?.('queue', `${queue.name}: then overflow ${overflow.plan.label}`);
       plan = appendOverflow(plan, overflow.plan);
     } else if (overflow.reject.code === 'routing_loop') {
       return overflow;
     } else {
-      trace.add('queue', `${queue.name}: overflow unusable (${overflow.reject.code}), the call ends after the agents`);
+      trace.add?.('queue', `${queue.name}: overflow unusable (${overflow.reject.code}), the call ends after the agents`);
     }
   }
   return { plan };

@@ -38,6 +38,8 @@ export interface RtjsonDocument extends RtjsonRouteSet {
     decision: string;
     domain_id: string;
     trunk_ids: string[];
+    /** what Kamailio keeps in the dialog and returns with each dialog event (decisionToken) */
+    cdr: string;
     rule_id?: string;
     caller_id?: string;
     acd?: { queue_id: string; next_cursor: number };
@@ -99,6 +101,7 @@ export function toRtjson(decision: RouteDecision, opts: RtjsonOptions = {}): Rtj
       decision: decision.label,
       domain_id: decision.domainId,
       trunk_ids: decision.trunkIds,
+      cdr: decisionToken(decision),
     },
   };
   if (decision.ruleId) doc.sb.rule_id = decision.ruleId;
@@ -106,6 +109,16 @@ export function toRtjson(decision: RouteDecision, opts: RtjsonOptions = {}): Rtj
   if (decision.acd) doc.sb.acd = { queue_id: decision.acd.queueId, next_cursor: decision.acd.nextCursor };
   if (opts.includeTrace) doc.sb.trace = decision.trace;
   return doc;
+}
+
+/**
+ * The decision facts a CDR needs, as one short string Kamailio keeps in the dialog ($dlg_var) and
+ * sends back with every dialog event: the control plane keeps no per-call memory, and a standby
+ * that takes over mid-call still knows how the call was routed. Fields are ids, E.164 numbers and
+ * fixed words, so "|" and "," cannot occur in them. Parsed by parseDecisionToken (lookup-params).
+ */
+export function decisionToken(d: RouteDecision): string {
+  return ['1', d.kind, d.domainId, d.ruleId ?? '', d.callerId ?? '', d.recording, d.trunkIds.join(',')].join('|');
 }
 
 /** A reject as the JSON-RPC error of the contract: Kamailio answers `code` with `message`. */

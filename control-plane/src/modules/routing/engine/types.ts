@@ -229,6 +229,8 @@ export interface RuntimeInputs {
   rng?: () => number;
   /** What the domain's CRM said about the caller (asked before decide(), within its budget). */
   callerProfile?: CallerProfile;
+  /** Record the decision's trace (default true). Kamailio's lookups turn it off: they never read it. */
+  trace?: boolean;
 }
 
 export interface CallerProfile {
