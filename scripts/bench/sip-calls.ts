@@ -10,7 +10,13 @@
 // NOT a test: run by hand.
 //
 //   node_modules/.bin/tsx scripts/bench/sip-calls.ts [--rates 200,400,800,1200,1600,2000] [--seconds 10]
-//     [--reg-rates 500,1000,2000,3000,4000] [--reg-seconds 5]
+//     [--reg-rates 500,1000,2000,3000,4000] [--reg-seconds 5] [--children 4] [--async-workers 4]
+//     [--wire auto|off] [--cpu-prof DIR]
+//
+// --wire: INVITE→180 also measured on the wire with tcpdump (sip-wire.ts; when it is installed).
+// --cpu-prof DIR: a V8 CPU profile of the control plane (this process) per measured step.
+// After each step the script waits until the control plane has written that step's events (CDR +
+// outbox rows) and reports how long that took: a backlog left over would load the next step.
 //
 // Ports (nothing else here uses them): SIP 7060, Kamailio RPC 7071, control-plane JSON-RPC 7089,
 // SIPp callee 7062, caller 7063 (from 127.0.0.2, the trunk's address), registrations 7064; SIPp
@@ -28,6 +34,10 @@ import { kamailioContext, kamailioRpc } from '../../tests/support/daemons.ts'
 import { renderKamailio } from '../../control-plane/src/modules/config-render/render.ts'
 import { buildDataset } from './dataset.ts'
 import { machine, percentile, round, treeSampler } from './stats.ts'
+import { captureSip } from './sip-wire.ts'
+import { Session } from 'node:inspector/promises'
+import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks'
+import type { PrismaClient } from '../../control-plane/src/generated/prisma/client.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -36,6 +46,9 @@ const { values: args } = parseArgs({
     'reg-rates': { type: 'string', default: '500,1000,2000,3000,4000' },
     'reg-seconds': { type: 'string', default: '5' },
     children: { type: 'string', default: '4' },
+    'async-workers': { type: 'string', default: '4' },
+    wire: { type: 'string', default: 'auto' },
+    'cpu-prof': { type: 'string' },
   },
 })
 const P = { sip: 7060, rpc: 7071, cp: 7089, uas: 7062, uac: 7063, reg: 7064, uasMedia: 15000, uacMedia: 15100, regMedia: 15200 }
@@ -48,14 +61,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 interface Proc { child: ChildProcess; out: () => string; stop(): Promise<void> }
 function run(cmd: string, argv: string[], cwd: string): Proc {
   const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  const keep = (b: Buffer) => { out = (out + b.toString()).slice(-200_000) }
+  // the last ~200 kB of output, kept as chunks: re-slicing one 200 kB string per chunk of Kamailio's
+  // log cost this process (which is also the control plane) ~5 % of a core at 1,000 calls/s
+  const chunks: Buffer[] = []
+  let size = 0
+  const keep = (b: Buffer) => {
+    chunks.push(b)
+    size += b.length
+    while (chunks.length > 1 && size - chunks[0].length >= 200_000) size -= chunks.shift()!.length
+  }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   return {
     child,
-    out: () => out,
+    out: () => Buffer.concat(chunks).toString(),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill('SIGTERM')
@@ -72,7 +92,7 @@ async function startKamailio(dir: string, transform: (cfg: string) => string = (
   fs.mkdirSync(dir, { recursive: true })
   const ctx = kamailioContext({
     sipPort: P.sip, rpcPort: P.rpc, cpPort: P.cp, rtpengineNgPort: null,
-    env: { SIP_ALIASES: DOMAIN, KAMAILIO_CHILDREN: args.children, KAMAILIO_AUTH_CACHE_TTL: '0' },
+    env: { SIP_ALIASES: DOMAIN, KAMAILIO_CHILDREN: args.children, KAMAILIO_ASYNC_WORKERS: args['async-workers'], KAMAILIO_AUTH_CACHE_TTL: '0' },
   }, dir)
   fs.mkdirSync(ctx.runtimeDir, { recursive: true })
   const cfgFile = path.join(dir, 'kamailio.cfg')
@@ -100,11 +120,39 @@ function nativeTransform(doc: unknown) {
   }
 }
 
-interface SippStep { rate: number; /** SIPp exit code: 0 = every call succeeded */ code: number; attempted: number; successful: number; failed: number; rttMs: { p50: number; p99: number; n: number }; kamailioCores: number; kamailioBusiestProcessCores: number; cpCores: number; loadAvg1: number }
+interface Quantiles { p50: number; p99: number; n: number }
+interface SippStep {
+  rate: number; /** SIPp exit code: 0 = every call succeeded */ code: number; attempted: number; successful: number; failed: number
+  /** SIPp's response time (~4 ms clock steps) */ rttMs: Quantiles
+  /** the same on the wire (tcpdump, µs timestamps), when captured; invites: calls seen on the wire */ wireMs?: Quantiles & { invites: number; dropped: number | null }
+  kamailioCores: number; kamailioBusiestProcessCores: number; cpCores: number; loadAvg1: number
+  /** the control plane's event loop (this process): delay p99/max, and its GC pauses (major = mark-compact) */
+  cpLoopMs?: { p99: number; max: number }; cpGc?: { pauses: number; totalMs: number; maxMs: number; majors: number }
+  /** outbox rows the control plane wrote for the step, seconds after SIPp's end until it had written
+   *  them all, and the step's CDRs (one per call) with those still missing their end */
+  events?: { rows: number; drainSec: number; cdrs: number; cdrsNotEnded: number }
+}
+
+const quantiles = (xs: number[], digits = 3): Quantiles => {
+  const sorted = Float64Array.from(xs).sort()
+  return { p50: round(percentile(sorted, 50), digits), p99: round(percentile(sorted, 99), digits), n: sorted.length }
+}
+
+/** Outbox rows so far, once the count has stopped moving for 1.5 s (the control plane's event backlog is written). */
+async function settledEvents(prisma: PrismaClient, since: number): Promise<{ rows: number; drainSec: number }> {
+  let last = -1, lastChange = performance.now()
+  const until = performance.now() + 180_000
+  for (;;) {
+    const n = await prisma.outboxEvent.count()
+    if (n !== last) { last = n; lastChange = performance.now() }
+    if (performance.now() - lastChange >= 1500 || performance.now() > until) return { rows: last, drainSec: round(Math.max(0, lastChange - since) / 1000, 1) }
+    await sleep(250)
+  }
+}
 
 const loadAvg1 = () => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0])
 
-async function sippStep(o: { scenario: string; port: number; ip: string; mediaPort: number; rate: number; seconds: number; extra: string[]; kamPid: number; dir: string }): Promise<SippStep> {
+async function sippStep(o: { scenario: string; port: number; ip: string; mediaPort: number; rate: number; seconds: number; extra: string[]; kamPid: number; dir: string; wire?: boolean; profile?: string }): Promise<SippStep> {
   const dir = fs.mkdtempSync(path.join(o.dir, `sipp-${o.rate}-`))
   const calls = o.rate * o.seconds
   const argv = [
@@ -115,6 +163,25 @@ async function sippStep(o: { scenario: string; port: number; ip: string; mediaPo
     '-trace_stat', '-stf', path.join(dir, 'stat.csv'), '-fd', '1', '-trace_rtt', '-rtt_freq', '1',
     ...o.extra, `127.0.0.1:${P.sip}`,
   ]
+  const wire = o.wire ? await captureSip(o.port, path.join(dir, 'sip.pcap')) : null
+  const prof = o.profile ? new Session() : undefined
+  if (prof) {
+    prof.connect()
+    await prof.post('Profiler.enable')
+    await prof.post('Profiler.start')
+  }
+  const loop = monitorEventLoopDelay({ resolution: 1 })
+  loop.enable()
+  const gc = { pauses: 0, totalMs: 0, maxMs: 0, majors: 0 }
+  const gcObs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.pauses++
+      gc.totalMs += e.duration
+      gc.maxMs = Math.max(gc.maxMs, e.duration)
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.majors++
+    }
+  })
+  gcObs.observe({ entryTypes: ['gc'] })
   const kam = treeSampler(o.kamPid)
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
@@ -123,6 +190,14 @@ async function sippStep(o: { scenario: string; port: number; ip: string; mediaPo
   const wall = (performance.now() - t0) / 1000
   const cpu = process.cpuUsage(cpu0)
   const k = kam.stop()
+  loop.disable()
+  gcObs.disconnect()
+  if (prof) {
+    const { profile } = await prof.post('Profiler.stop')
+    fs.writeFileSync(o.profile!, JSON.stringify(profile))
+    prof.disconnect()
+  }
+  const w = wire ? await wire.stop() : null
   const load = loadAvg1()
   const statLines = fs.readFileSync(path.join(dir, 'stat.csv'), 'utf8').trim().split('\n')
   const head = statLines[0].split(';')
@@ -132,17 +207,19 @@ async function sippStep(o: { scenario: string; port: number; ip: string; mediaPo
   const rtts = rttFile
     ? fs.readFileSync(path.join(dir, rttFile), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(';')[1])).filter(Number.isFinite)
     : []
-  const sorted = Float64Array.from(rtts).sort()
   return {
     // SIPp writes a last stat row when it exits: its counters are final
     rate: o.rate, code, attempted: calls, successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), loadAvg1: load,
-    rttMs: { p50: round(percentile(sorted, 50), 3), p99: round(percentile(sorted, 99), 3), n: sorted.length },
+    rttMs: quantiles(rtts),
+    ...(w ? { wireMs: { ...quantiles(w.ms), invites: w.invites, dropped: w.dropped } } : {}),
     kamailioCores: k.cores, kamailioBusiestProcessCores: k.busiestProcessCores, cpCores: round((cpu.user + cpu.system) / 1e6 / wall),
+    cpLoopMs: { p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
+    cpGc: { pauses: gc.pauses, totalMs: round(gc.totalMs), maxMs: round(gc.maxMs), majors: gc.majors },
   }
 }
 
 async function main() {
-  const report: Record<string, unknown> = { machine: machine(), kamailioChildren: Number(args.children), rtpengine: 'disabled (RTPENGINE_ENABLED=false)' }
+  const report: Record<string, unknown> = { machine: machine(), kamailioChildren: Number(args.children), kamailioAsyncWorkers: Number(args['async-workers']), rtpengine: 'disabled (RTPENGINE_ENABLED=false)' }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-sip-'))
   const rates = args.rates.split(',').map(Number)
   const seconds = Number(args.seconds)
@@ -168,13 +245,20 @@ async function main() {
     // the modes alternate at every rate (lookup, native, then the next rate) with a fresh Kamailio
     // each: the machine's load from other jobs drifts within minutes, so each pair shares it
     const modes: Record<'lookup' | 'native', SippStep[]> = { lookup: [], native: [] }
-    const call = (rate: number, secs: number) => sippStep({ scenario: 'uac_call.xml', port: P.uac, ip: '127.0.0.2', mediaPort: P.uacMedia, rate, seconds: secs, extra: ['-s', DID, '-key', 'domain', DOMAIN], kamPid: kam!.child.pid!, dir: tmp })
+    const wire = args.wire !== 'off'
+    if (args['cpu-prof']) fs.mkdirSync(args['cpu-prof'], { recursive: true })
+    const call = (rate: number, secs: number, profile?: string) => sippStep({ scenario: 'uac_call.xml', port: P.uac, ip: '127.0.0.2', mediaPort: P.uacMedia, rate, seconds: secs, extra: ['-s', DID, '-key', 'domain', DOMAIN], kamPid: kam!.child.pid!, dir: tmp, wire, profile })
     for (const rate of rates) {
       for (const mode of ['lookup', 'native'] as const) {
         kam = await startKamailio(path.join(tmp, `kam-${mode}-${rate}`), mode === 'native' ? nativeTransform(doc) : undefined)
         await call(100, 2) // warm-up, not reported
-        await sleep(1000)
-        const st = await call(rate, seconds)
+        const before = (await settledEvents(prisma, performance.now())).rows
+        const stepStart = new Date()
+        const st = await call(rate, seconds, args['cpu-prof'] ? path.join(args['cpu-prof'], `${mode}-${rate}.cpuprofile`) : undefined)
+        const ev = await settledEvents(prisma, performance.now())
+        const cdrs = await prisma.cdr.count({ where: { createdAt: { gte: stepStart } } })
+        const cdrsNotEnded = await prisma.cdr.count({ where: { createdAt: { gte: stepStart }, endedAt: null } })
+        st.events = { rows: ev.rows - before, drainSec: ev.drainSec, cdrs, cdrsNotEnded }
         log(`${mode} ${rate}/s: ${JSON.stringify(st)}`)
         modes[mode].push(st)
         await kam.stop()
@@ -193,9 +277,10 @@ async function main() {
       // INVITE→180 at every rate both modes ran, with the lookup/native ratios (same run)
       perRate: rates.map((rate) => {
         const l = at(modes.lookup, rate)!, n = at(modes.native, rate)!
-        return { rate, lookupOk: l.code === 0 && l.failed === 0 && l.successful === l.attempted, nativeOk: n.code === 0 && n.failed === 0 && n.successful === n.attempted, lookup: l.rttMs, native: n.rttMs, p50Ratio: round(l.rttMs.p50 / n.rttMs.p50), p99Ratio: round(l.rttMs.p99 / n.rttMs.p99), loadAvg1: [l.loadAvg1, n.loadAvg1] }
+        const wireRatio = l.wireMs && n.wireMs ? { wireP50Ratio: round(l.wireMs.p50 / n.wireMs.p50), wireP99Ratio: round(l.wireMs.p99 / n.wireMs.p99) } : {}
+        return { rate, lookupOk: l.code === 0 && l.failed === 0 && l.successful === l.attempted, nativeOk: n.code === 0 && n.failed === 0 && n.successful === n.attempted, lookup: l.rttMs, native: n.rttMs, p50Ratio: round(l.rttMs.p50 / n.rttMs.p50), p99Ratio: round(l.rttMs.p99 / n.rttMs.p99), lookupWire: l.wireMs, nativeWire: n.wireMs, ...wireRatio, loadAvg1: [l.loadAvg1, n.loadAvg1] }
       }),
-      invite180AtCommonRate: common ? { rate: common, lookup: at(modes.lookup, common)?.rttMs, native: at(modes.native, common)?.rttMs, p99Ratio: round(at(modes.lookup, common)!.rttMs.p99 / at(modes.native, common)!.rttMs.p99) } : null,
+      invite180AtCommonRate: common ? { rate: common, lookup: at(modes.lookup, common)?.rttMs, native: at(modes.native, common)?.rttMs, p99Ratio: round(at(modes.lookup, common)!.rttMs.p99 / at(modes.native, common)!.rttMs.p99), lookupWire: at(modes.lookup, common)?.wireMs, nativeWire: at(modes.native, common)?.wireMs } : null,
     }
 
     // REGISTER with digest, HA1 from the control plane every time (KAMAILIO_AUTH_CACHE_TTL=0)

@@ -68,6 +68,7 @@ export function buildRenderContext(env: Env = process.env, opts: BuildOptions = 
       aliases: list(env, 'SIP_ALIASES', []),
       children: int(env, 'KAMAILIO_CHILDREN', 4, 1, 64),
       tcpChildren: int(env, 'KAMAILIO_TCP_CHILDREN', 2, 1, 64),
+      asyncWorkers: int(env, 'KAMAILIO_ASYNC_WORKERS', 4, 1, 64),
       logLevel: int(env, 'KAMAILIO_LOG_LEVEL', 2, -5, 3),
     },
     rpc: { address: rpc.host, port: rpc.port },

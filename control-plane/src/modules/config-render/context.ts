@@ -21,6 +21,8 @@ export interface RenderContext {
     aliases: string[]
     children: number
     tcpChildren: number
+    /** core async workers: they apply the control plane's answers (janssonrpcc resumes them all in one process) */
+    asyncWorkers: number
     logLevel: number
   }
   /** jsonrpcs + xhttp_prom on their own TCP listener, loopback only */
@@ -112,6 +114,7 @@ export function validateRenderContext(ctx: RenderContext): RenderContext {
   ctx.sip.aliases.forEach((a, i) => { if (!isHostname(a) && net.isIP(a) === 0) p.push(`sip.aliases[${i}] is not a host name: "${a}"`) })
   int(ctx.sip.children, 'sip.children', 1, 64)
   int(ctx.sip.tcpChildren, 'sip.tcpChildren', 1, 64)
+  int(ctx.sip.asyncWorkers, 'sip.asyncWorkers', 1, 64)
   int(ctx.sip.logLevel, 'sip.logLevel', -5, 3)
 
   ip(ctx.rpc.address, 'rpc.address')

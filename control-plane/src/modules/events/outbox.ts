@@ -20,11 +20,16 @@ interface StoredPayload {
 
 const jsonSafe = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue
 
-export async function emitEvent(tx: Prisma.TransactionClient, e: NewEvent): Promise<OutboxEvent> {
+/** The outbox row of an event, for a caller that inserts many at once (createMany) in its transaction. */
+export function outboxRow(e: NewEvent): Prisma.OutboxEventCreateManyInput {
   const traceId = e.correlation?.traceId ?? currentTraceId()
   const correlation = { ...e.correlation, ...(traceId ? { traceId } : {}) }
   const payload = jsonSafe({ version: versionOf(e.type), correlation, data: e.data })
-  return tx.outboxEvent.create({ data: { type: e.type, domainId: e.domainId ?? null, payload } })
+  return { type: e.type, domainId: e.domainId ?? null, payload }
+}
+
+export async function emitEvent(tx: Prisma.TransactionClient, e: NewEvent): Promise<OutboxEvent> {
+  return tx.outboxEvent.create({ data: outboxRow(e) })
 }
 
 export function toEnvelope(row: Pick<OutboxEvent, 'id' | 'type' | 'domainId' | 'payload' | 'createdAt'>): EventEnvelope {

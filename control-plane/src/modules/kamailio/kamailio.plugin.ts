@@ -70,6 +70,12 @@ export default fp(
         deadlineMs: app.config.internal.lookupDeadlineMs,
         logger: app.log,
         handlers: { auth: service.auth, route: service.route, event: service.event },
+        // An event's promise settles when its CDR batch is committed (cdr.service.ts), and a call's
+        // events wait for each other (lookups.ts), so the events in flight bound the batch size: at
+        // 4, batches of ~4 could not keep up with 1,000 calls/s (docs/benchmarks.md). The listener
+        // starts queued events back to back (tens of µs each), so this also bounds how long a lookup
+        // can wait behind a burst of them.
+        notificationConcurrency: 256,
         onNotification: (method, params) => {
           if (method !== 'event') return void app.log.warn({ method }, 'unknown JSON-RPC notification')
           return service.event(params).catch((err) => app.log.warn({ err: (err as Error).message }, 'event not processed'))

@@ -9,6 +9,16 @@ export const recordingRepository = {
   update: (db: Db, id: string, data: Prisma.RecordingUncheckedUpdateInput) => db.recording.update({ where: { id }, data }),
   findById: (db: Db, id: string) => db.recording.findUnique({ where: { id } }),
   activeForCall: (db: Db, callId: string) => db.recording.findMany({ where: { callId, status: { in: [...ACTIVE] } }, orderBy: { startedAt: 'asc' } }),
+  /** activeForCall for many calls in one query, by Call-ID */
+  async activeForCalls(db: Db, callIds: string[]): Promise<Map<string, Recording[]>> {
+    const byCall = new Map<string, Recording[]>()
+    for (const r of await db.recording.findMany({ where: { callId: { in: callIds }, status: { in: [...ACTIVE] } }, orderBy: { startedAt: 'asc' } })) {
+      const list = byCall.get(r.callId)
+      if (list) list.push(r)
+      else byCall.set(r.callId, [r])
+    }
+    return byCall
+  },
   list: (db: Db, w: { domainId?: string; callId?: string }, skip: number, take: number): Promise<[Recording[], number]> => {
     const where: Prisma.RecordingWhereInput = { ...(w.domainId ? { domainId: w.domainId } : {}), ...(w.callId ? { callId: w.callId } : {}) }
     return Promise.all([db.recording.findMany({ where, skip, take, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] }), db.recording.count({ where })])

@@ -17,6 +17,7 @@ import type { MediaClient } from './media-client.ts'
 import { RtpengineError } from './rtpengine.ts'
 import { RecordingStore, type RecordingFileKind } from './recording-store.ts'
 import { recordingRepository as repo } from './recording.repository.ts'
+import { batchLoader } from '../../lib/batch-loader.ts'
 import { collectSpool, removeSpool } from './recording-spool.ts'
 import { codecOfPayloadType, g711PcapToWav, readRtpFromPcap, wavHeader } from './pcap-wav.ts'
 
@@ -50,6 +51,9 @@ export function recordingService(deps: RecordingDeps & { announcementFile: strin
   // Call-ID → recording mode of its decision (set at dialog.start; a call we never routed has none)
   const modes = new Map<string, { mode: RecordingMode; domainId: string | null }>()
   const timers = new Set<NodeJS.Timeout>()
+  // every call's end asks for its active recordings (almost always none): one query for the calls
+  // that end together rather than one per call
+  const activeAtEnd = batchLoader((callIds: string[]) => repo.activeForCalls(prisma, callIds), (): Recording[] => [])
 
   const audit = (actor: Actor, action: Parameters<typeof recordAudit>[2]['action'], r: Recording, after?: unknown) =>
     withDbErrors('recording', () => prisma.$transaction((tx) => recordAudit(tx, actor, { action, entityType: 'recording', entityId: r.id, domainId: r.domainId, after })))
@@ -146,7 +150,7 @@ export function recordingService(deps: RecordingDeps & { announcementFile: strin
 
     async callEnded(callId: string): Promise<void> {
       modes.delete(callId)
-      for (const r of await repo.activeForCall(prisma, callId)) await finish(r, SYSTEM)
+      for (const r of await activeAtEnd.load(callId)) await finish(r, SYSTEM)
     },
 
     /** POST /calls/:id/recording {action: start} */

@@ -4,7 +4,6 @@ import fp from 'fastify-plugin'
 import { outboxMetrics } from './outbox-metrics.ts'
 import { outboxWorker } from './worker.ts'
 import { advisoryLeaderLock, alwaysLeader } from './leader-lock.ts'
-import { amqpPublisher } from './amqp-publisher.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,7 +20,8 @@ export default fp(
       keys: app.config.encryption,
       config: cfg,
       lock: app.database.kind === 'postgres' && app.config.databaseUrl ? advisoryLeaderLock(app.config.databaseUrl, onError('outbox leader connection')) : alwaysLeader(),
-      amqp: cfg.amqp ? amqpPublisher({ url: cfg.amqp.url, exchange: cfg.amqp.exchange, onError: onError('AMQP connection') }) : undefined,
+      // amqplib is loaded only when AMQP is configured (memory: issue 4's RSS budget)
+      amqp: cfg.amqp ? (await import('./amqp-publisher.js')).amqpPublisher({ url: cfg.amqp.url, exchange: cfg.amqp.exchange, onError: onError('AMQP connection') }) : undefined,
       metrics: outboxMetrics(app.metrics),
       log: app.log,
       audit: app.logs.audit,
