@@ -77,3 +77,42 @@ t.test('kamailio and rtpengine roles against this machine', { skip: process.getu
   t.match(fs.readFileSync(path.join(tmp, 'render/localhost/kamailio.cfg'), 'utf8'), /listen=udp:127\.0\.0\.1:5060/, 'rendered by switchboard render')
   t.match(fs.readFileSync(path.join(tmp, 'render/localhost-media/rtpengine.conf'), 'utf8'), /port-min = 30000/)
 })
+
+t.test('control_plane liveness probe: a hung control plane is SIGKILLed after N failed probes, a live one never', async (t) => {
+  const role = path.join(DIR, 'roles/control_plane')
+  const defaults = parse(fs.readFileSync(path.join(role, 'defaults/main.yml'), 'utf8'))
+  const rendered = fs.readFileSync(path.join(role, 'templates/switchboard-cp-liveness.sh.j2'), 'utf8').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, k) => String(defaults[k]))
+  t.notMatch(rendered, /\{\{|undefined/, 'every template variable has a default')
+  const unit = fs.readFileSync(path.join(role, 'templates/switchboard-control-plane.service.j2'), 'utf8')
+  t.match(unit, /^Restart=on-failure$/m, 'the control plane unit restarts a process that died of a signal')
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-liveness-'))
+  t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
+  const script = path.join(tmp, 'switchboard-cp-liveness')
+  fs.writeFileSync(script, rendered, { mode: 0o755 })
+  t.equal(spawnSync('sh', ['-n', script]).status, 0, 'the rendered script parses (sh -n)')
+  // stubs: systemctl (active since boot, records kills), curl (exit code from a file), logger
+  const bin = path.join(tmp, 'bin')
+  fs.mkdirSync(bin)
+  const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 })
+  stub('systemctl', `case "$1" in is-active) exit 0;; show) echo 0;; kill) echo "$@" >> ${tmp}/kills;; esac`)
+  stub('curl', `echo x >> ${tmp}/probes; exit $(cat ${tmp}/curl-rc)`)
+  stub('logger', 'true')
+  const probe = async (curlRc: number, ms: number) => {
+    fs.writeFileSync(path.join(tmp, 'curl-rc'), String(curlRc))
+    for (const f of ['kills', 'probes']) fs.rmSync(path.join(tmp, f), { force: true })
+    const { spawn } = await import('node:child_process')
+    const child = spawn('sh', [script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SB_LIVENESS_PERIOD: '0.05', SB_LIVENESS_GRACE: '0' }, stdio: 'ignore' })
+    await new Promise((r) => setTimeout(r, ms))
+    child.kill('SIGKILL')
+    const read = (f: string) => (fs.existsSync(path.join(tmp, f)) ? fs.readFileSync(path.join(tmp, f), 'utf8').trim().split('\n') : [])
+    return { kills: read('kills'), probes: read('probes').length }
+  }
+  const live = await probe(0, 600)
+  t.ok(live.probes >= 3, `${live.probes} probes of a live control plane`)
+  t.same(live.kills, [], 'a live control plane is never killed')
+  const hung = await probe(28, 600) // curl 28: operation timed out
+  t.ok(hung.probes >= defaults.control_plane_liveness_failures, `${hung.probes} probes of a hung one`)
+  t.ok(hung.kills.length >= 1, 'a hung control plane is killed')
+  t.equal(hung.kills[0], 'kill --signal=SIGKILL switchboard-control-plane.service', 'with SIGKILL, on its unit')
+  t.ok(hung.kills.length <= Math.ceil(hung.probes / defaults.control_plane_liveness_failures), `once per ${defaults.control_plane_liveness_failures} failed probes (${hung.kills.length} kills for ${hung.probes} probes)`)
+})

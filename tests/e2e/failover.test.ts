@@ -11,7 +11,7 @@ import { buildTestApp, type TestApp } from '../../control-plane/test/support/app
 import { createTestDatabase } from '../../control-plane/test/support/postgres.ts'
 import { pgPoolConfig } from '../../control-plane/src/db/database.ts'
 import { kamailioRpc, startKamailio, startRtpengine } from '../support/daemons.ts'
-import { runSipp, startSipp } from '../support/sipp.ts'
+import { runSipp, sippUsersCsv, startSipp } from '../support/sipp.ts'
 import { eventually, sippOk, skipE2e, sleep } from '../support/e2e.ts'
 
 // ports owned by this file: 6400-6419 SIP/RPC/JSON-RPC/SIPp, ng 23400-23403, RTP 18000-18399,
@@ -88,11 +88,7 @@ t.test('active-passive control plane', { skip: skipE2e, timeout: 90_000 }, async
   const path = await import('node:path')
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-failover-'))
   t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
-  const csv = (user: string) => {
-    const f = path.join(tmp, `${user}.csv`)
-    fs.writeFileSync(f, `SEQUENTIAL\n${user};${DOMAIN}\n`)
-    return f
-  }
+  const csv = (user: string) => sippUsersCsv(tmp, DOMAIN, user)
   const target = `127.0.0.1:${SIP}`
   sippOk(t, await runSipp({ scenario: 'register_ok', remote: target, localPort: UAS, inject: csv('1002'), auth: { user: '1002', password: pw['1002'] }, keys: { expires: '600' }, mediaPort: 18400, timeoutMs: 10_000 }), '1002 registers')
 

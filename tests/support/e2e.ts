@@ -10,7 +10,7 @@ import type { Test } from 'tap'
 import type { DestinationStream } from 'pino'
 import { buildTestApp, type TestApp } from '../../control-plane/test/support/app.ts'
 import { kamailioRpc, startKamailio, startRtpengine, type Daemon } from './daemons.ts'
-import type { SippResult } from './sipp.ts'
+import { sippUsersCsv, type SippResult } from './sipp.ts'
 
 const have = (cmd: string, arg = '-v') => spawnSync(cmd, [arg], { encoding: 'utf8' }).error === undefined
 /** tap's skip reason when a daemon is missing (false when everything is installed). */
@@ -108,7 +108,6 @@ export async function startStack(t: Test, ports: StackPorts, o: StackOptions): P
     const r = await h.app.inject({ method, url: `/api/v1${url}`, headers: h.auth('ADMIN'), ...(payload ? { payload } : {}) })
     return { status: r.statusCode, body: r.body ? r.json() : undefined }
   }
-  let n = 0
   const stack: Stack = {
     h,
     kam,
@@ -123,11 +122,7 @@ export async function startStack(t: Test, ports: StackPorts, o: StackOptions): P
       return r.body
     },
     rebuild: () => h.app.routingSnapshot.rebuild().then(() => undefined),
-    csv(...users) {
-      const file = path.join(tmp, `users-${++n}.csv`)
-      fs.writeFileSync(file, `SEQUENTIAL\n${users.map((u) => `${u};${o.domain}`).join('\n')}\n`)
-      return file
-    },
+    csv: (...users) => sippUsersCsv(tmp, o.domain, ...users),
     kamRpc: (method, params = []) => kamailioRpc(ports.rpc, method, params) as Promise<any>,
     stopControlPlane,
     async metric(name, labels) {

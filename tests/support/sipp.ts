@@ -75,6 +75,13 @@ function parseStats(file: string): SippStats | null {
   return { successful: Number(row['SuccessfulCall(C)'] ?? 0), failed: Number(row['FailedCall(C)'] ?? 0), row }
 }
 
+/** A SIPp injection file (-inf) in `dir`: one "user;domain" line per user, read in order. */
+export function sippUsersCsv(dir: string, domain: string, ...users: string[]): string {
+  const file = path.join(dir, `users-${users.join('-')}.csv`)
+  fs.writeFileSync(file, `SEQUENTIAL\n${users.map((u) => `${u};${domain}`).join('\n')}\n`)
+  return file
+}
+
 /**
  * SIPp binds its media sockets (-mp, and -mp + 2 for video) even for scenarios without RTP, and
  * its default -mp is 6000: a SIPp run with no media port took UDP 6000, which is a test SIP port

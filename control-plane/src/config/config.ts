@@ -26,6 +26,8 @@ export interface Config {
   dataDir: string
   /** undefined: single instance, in-process shared state */
   redisUrl?: string
+  /** REDIS_KEY_PREFIX (keys and pub/sub channels) and the bound on each Redis command */
+  redis: { keyPrefix: string; commandTimeoutMs: number }
   internal: { token?: string; allowedIps: string[]; lookupDeadlineMs: number }
   encryption: { active: EncryptionKey; all: EncryptionKey[] }
   /** admin sessions, login throttling, audit retention, SIP bans (config/security.ts) */
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir,
     redisUrl,
+    redis: { keyPrefix: str(env, 'REDIS_KEY_PREFIX', 'sb:'), commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 50, 30_000) },
     internal: {
       token: internalToken,
       allowedIps: list(env, 'INTERNAL_ALLOWED_IPS', ['127.0.0.1', '::1', '::ffff:127.0.0.1']),

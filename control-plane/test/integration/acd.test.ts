@@ -43,3 +43,17 @@ t.test('unknown queue, non-member, roles, tenant isolation', async (t) => {
   t.equal(r.statusCode, 404)
   t.equal(r.json().error.code, 'queue_not_found')
 })
+
+t.test("the routing engine's view of the agents follows a change at once (acd.changed), not at the next periodic refresh", async (t) => {
+  await h.app.routingSnapshot.rebuild() // the queue is in the snapshot
+  t.notOk(h.app.routingSnapshot.agentView.state(q.id, b.id)?.loggedIn, 'b is logged out in the engine view')
+  const t0 = Date.now()
+  t.equal((await fx.call('POST', `${agents}/${b.id}/login`, undefined, {}, 'OPERATOR')).status, 200)
+  let seen = false
+  while (!seen && Date.now() - t0 < 1000) {
+    seen = h.app.routingSnapshot.agentView.state(q.id, b.id)?.loggedIn === true
+    if (!seen) await new Promise((r) => setTimeout(r, 20))
+  }
+  t.ok(seen, `the engine sees b logged in after ${Date.now() - t0} ms (the periodic refresh runs every 5 s)`)
+  await fx.call('POST', `${agents}/${b.id}/logout`, undefined, {}, 'OPERATOR')
+})

@@ -43,3 +43,78 @@ t.test('a Redis that is down fails fast instead of queueing', async (t) => {
   const dead = await connectRedisState('redis://127.0.0.1:1').catch((e: Error) => e)
   t.ok(dead instanceof Error, 'connect rejects')
 })
+
+// A proxy in front of the real Redis that can stop forwarding (a hung Redis: the connection stays
+// open, nothing comes back) or drop every connection and refuse new ones (Redis gone).
+async function faultyRedis(target: URL) {
+  const net = await import('node:net')
+  const sockets = new Set<import('node:net').Socket>()
+  let mode: 'up' | 'hung' | 'down' = 'up'
+  const server = net.createServer((c) => {
+    if (mode === 'down') return void c.destroy()
+    const up = net.connect(Number(target.port || 6379), target.hostname)
+    for (const s of [c, up]) { sockets.add(s); s.on('error', () => {}); s.on('close', () => sockets.delete(s)) }
+    c.on('data', (d) => { if (mode === 'up') up.write(d) })
+    up.on('data', (d) => { if (mode === 'up') c.write(d) })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  const port = (server.address() as import('node:net').AddressInfo).port
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    set(m: typeof mode) {
+      mode = m
+      if (m === 'down') for (const s of sockets) s.destroy()
+    },
+    close: () => { for (const s of sockets) s.destroy(); return new Promise<void>((r) => server.close(() => r())) },
+  }
+}
+
+t.test('a hung or unreachable Redis: every call is bounded and answers 503 shared_state_unavailable', async (t) => {
+  const proxy = await faultyRedis(new URL(url))
+  t.teardown(() => proxy.close())
+  const s = await connectRedisState(proxy.url, { prefix, commandTimeoutMs: 300 })
+  t.teardown(() => s.close())
+  const got: string[] = []
+  const off = await s.subscribe('routing.changed', (m) => got.push(m))
+  t.equal(await s.get('nothing'), null, 'works through the proxy')
+
+  proxy.set('hung')
+  let t0 = Date.now()
+  const hung = await s.get('nothing').catch((e) => e)
+  t.match(hung, { status: 503, code: 'shared_state_unavailable' }, 'a hung Redis: the command fails with 503 shared_state_unavailable')
+  t.ok(Date.now() - t0 < 1500, `after the command timeout (${Date.now() - t0} ms), not never`)
+
+  proxy.set('down')
+  await new Promise((r) => setTimeout(r, 100))
+  for (const [what, call] of [['get', () => s.get('k')], ['hgetall', () => s.hgetall('h')], ['publish', () => s.publish('routing.changed', '1')], ['ping', () => s.ping()]] as const) {
+    t0 = Date.now()
+    const e = await (call as () => Promise<unknown>)().catch((err) => err)
+    t.match(e, { status: 503, code: 'shared_state_unavailable' }, `${what} while Redis is down: 503 shared_state_unavailable`)
+    t.ok(Date.now() - t0 < 500, `${what} fails fast (${Date.now() - t0} ms)`)
+  }
+  t0 = Date.now()
+  await off()
+  t.ok(Date.now() - t0 < 500, `unsubscribing while Redis is down does not wait for it (${Date.now() - t0} ms): a graceful shutdown is not held up`)
+
+  // back: commands work again and a new subscription (and ioredis' re-subscription) delivers
+  proxy.set('up')
+  const back = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      if (await s.ping().then(() => true, () => false)) return true
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    return false
+  })()
+  t.ok(back, 'commands work again once Redis is back')
+  // the subscriber connection reconnects on its own schedule, a moment after the command one
+  let off2: (() => Promise<void>) | undefined
+  for (let i = 0; i < 100 && !off2; i++) {
+    off2 = await s.subscribe('routing.changed', (m) => got.push(m)).catch(() => undefined)
+    if (!off2) await new Promise((r) => setTimeout(r, 50))
+  }
+  t.ok(off2, 'a new subscription succeeds once Redis is back')
+  await s.publish('routing.changed', '43')
+  for (let i = 0; i < 50 && !got.includes('43'); i++) await new Promise((r) => setTimeout(r, 20))
+  t.ok(got.includes('43'), 'pub/sub works again')
+  await off2?.()
+})

@@ -31,7 +31,13 @@ export class RtpengineNg {
   }
 
   private get ng() {
-    this.client ??= new rtpengine.Client({ timeout: this.timeoutMs })
+    if (!this.client) {
+      this.client = new rtpengine.Client({ timeout: this.timeoutMs })
+      // A reply arriving after its command timed out (a busy rtpengine or host) is emitted as an
+      // 'error' event; unlistened, it killed the control plane. The command has already failed
+      // with rtpengine_unreachable: nothing is left to do with it.
+      this.client.on('error', () => {})
+    }
     return this.client
   }
 
