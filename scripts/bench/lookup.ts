@@ -2,18 +2,18 @@
 // serves, at what latency and memory, on a realistic dataset. NOT a test: run it by hand.
 //
 //   node_modules/.bin/tsx scripts/bench/lookup.ts [--runs 3] [--seconds 8] [--cpu-prof DIR] [--log-level info]
-//     [--node-flags=--trace-gc] [--http-port 7480] [--rpc-port 7489]
+//     [--node-flags=--trace-gc] [--http-port 7480] [--rpc-port 7489] [--server compiled|tsx]
 //
 // 1. a throw-away PostgreSQL database (control-plane/test/support/postgres.ts) filled with
 //    scripts/bench/dataset.ts FULL (10 domains × 1,000 users, 5,000 DIDs, 200 dial-plan rules, …);
 // 2. in-process: snapshot load (DB) and compile times, pure decide() throughput (no I/O);
-// 3. the real control plane (control-plane/src/server.ts, NODE_ENV=production) as a child process:
+// 3. the real control plane as a child process, compiled (dist/, as `npm start` runs it; --server tsx
+//    for the sources), NODE_ENV=production:
 //    - HTTP POST /internal/kamailio/v1/route with autocannon, saturation and a fixed rate;
 //    - the JSON-RPC netstring listener Kamailio uses, saturation and fixed rates;
 //    its RSS and CPU are sampled from /proc during every phase.
 // Prints a JSON report on stdout (progress on stderr).
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -28,7 +28,8 @@ import { parseRouteParams } from '../../control-plane/src/modules/kamailio/looku
 import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { runRpc, type RpcRunResult } from './netstring-client.ts'
-import { machine, median, round, rssMb, sampler } from './stats.ts'
+import { machine, median, peakRssMb, round, rssMb, sampler } from './stats.ts'
+import { buildServer, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -40,13 +41,14 @@ const { values: args } = parseArgs({
     'node-flags': { type: 'string', default: '' },
     'http-port': { type: 'string', default: '7480' },
     'rpc-port': { type: 'string', default: '7489' },
+    /** compiled = `npm run build` then dist/ (what `npm start` runs); tsx = the TypeScript sources */
+    server: { type: 'string', default: 'compiled' },
   },
 })
 const RUNS = Number(args.runs)
 const SECONDS = Number(args.seconds)
 const HTTP_PORT = Number(args['http-port'])
 const RPC_PORT = Number(args['rpc-port'])
-const ROOT = path.resolve(import.meta.dirname, '../..')
 const log = (s: string) => process.stderr.write(`[lookup-bench] ${s}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -121,28 +123,25 @@ async function main() {
     // ------------------------------------------------------------ the real control plane
     const serverLog = path.join(tmp, 'server.log')
     const out = fs.openSync(serverLog, 'w')
-    const nodeArgs = ['--import', 'tsx']
+    const nodeArgs: string[] = []
+    let entry = path.join(ROOT, 'control-plane/src/server.ts')
+    if (args.server === 'compiled') {
+      log('building the control plane (npm run build)')
+      buildServer()
+      entry = SERVER_ENTRY
+      nodeArgs.push(...npmStartNodeFlags())
+    } else if (args.server === 'tsx') {
+      nodeArgs.push('--import', 'tsx')
+    } else {
+      throw new Error(`--server must be compiled or tsx, got ${args.server}`)
+    }
     nodeArgs.push(...args['node-flags'].split(' ').filter(Boolean))
     if (args['cpu-prof']) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`)
-    child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'control-plane/src/server.ts')], {
+    report.serverEntry = path.relative(ROOT, entry) + (nodeArgs.length ? ` (node ${nodeArgs.join(' ')})` : '')
+    child = spawn(process.execPath, [...nodeArgs, entry], {
       cwd: ROOT,
       stdio: ['ignore', out, out],
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        LOG_LEVEL: args['log-level'],
-        DATABASE_URL: db.url,
-        DATA_DIR: path.join(tmp, 'data'),
-        ENCRYPTION_KEYS: 'bench1:' + Buffer.alloc(32, 3).toString('base64'),
-        INTERNAL_TOKEN: 'bench-internal-token-0123456789',
-        AUTH_TOKEN_KEY: randomBytes(32).toString('base64'),
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(HTTP_PORT),
-        CP_JSONRPC_HOST: '127.0.0.1',
-        CP_JSONRPC_PORT: String(RPC_PORT),
-        KAMAILIO_RPC_URL: 'http://127.0.0.1:1/RPC',
-        RTPENGINE_NG: '127.0.0.1:9',
-      },
+      env: productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: HTTP_PORT, rpcPort: RPC_PORT, logLevel: args['log-level'] }),
     })
     const pid = child.pid!
     const until = Date.now() + 60_000
@@ -212,7 +211,7 @@ async function main() {
       rpcFixed[`rate${rate}`] = summarise(runs)
     }
     report.jsonrpc = { saturation2conns64inFlight: summarise(rpcSat), openLoop1conn: rpcFixed }
-    report.server = { ...(report.server as object), rssAfterMb: round(rssMb(pid), 1) }
+    report.server = { ...(report.server as object), rssAfterMb: round(rssMb(pid), 1), rssPeakLifetimeMb: round(peakRssMb(pid), 1) }
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGTERM')

@@ -1,0 +1,52 @@
+// How the benchmark and soak scripts start the control plane the way production runs it: the
+// compiled server (dist/, `npm run build`), the node flags `npm start` passes, NODE_ENV=production
+// with throw-away secrets. One place, so the scripts measure what `npm start` runs.
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const SERVER_ENTRY = path.join(ROOT, 'dist/control-plane/src/server.js')
+
+export function buildServer(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+/** The node flags of package.json "start" (node <flags> dist/…/server.js). */
+export function npmStartNodeFlags(): string[] {
+  const start: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start
+  return start.split(/\s+/).filter((a) => a.startsWith('--'))
+}
+
+export interface ServerEnvOptions {
+  databaseUrl: string
+  dataDir: string
+  httpPort: number
+  rpcPort: number
+  logLevel: string
+  /** what the run adds or overrides (Kamailio RPC URL, rtpengine, bootstrap key file, …) */
+  extra?: Record<string, string>
+}
+
+/** A production environment with throw-away secrets. */
+export function productionEnv(o: ServerEnvOptions): Record<string, string | undefined> {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: o.logLevel,
+    DATABASE_URL: o.databaseUrl,
+    DATA_DIR: o.dataDir,
+    ENCRYPTION_KEYS: 'k1:' + randomBytes(32).toString('base64'),
+    INTERNAL_TOKEN: 'internal-' + randomBytes(12).toString('hex'),
+    AUTH_TOKEN_KEY: randomBytes(32).toString('base64'),
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(o.httpPort),
+    CP_JSONRPC_ENABLED: 'true',
+    CP_JSONRPC_HOST: '127.0.0.1',
+    CP_JSONRPC_PORT: String(o.rpcPort),
+    KAMAILIO_RPC_URL: 'http://127.0.0.1:1/RPC',
+    RTPENGINE_NG: '127.0.0.1:9',
+    ...o.extra,
+  }
+}
