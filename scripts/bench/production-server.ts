@@ -19,6 +19,13 @@ export function npmStartNodeFlags(): string[] {
   return start.split(/\s+/).filter((a) => a.startsWith('--'))
 }
 
+/** The environment assignments of package.json "start" (VAR=value … node …). */
+export function npmStartEnv(): Record<string, string> {
+  const start: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start
+  const words = start.split(/\s+/)
+  return Object.fromEntries(words.slice(0, words.indexOf('node')).filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)))
+}
+
 export interface ServerEnvOptions {
   databaseUrl: string
   dataDir: string
