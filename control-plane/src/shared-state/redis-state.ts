@@ -5,6 +5,9 @@
 // - hung (connection open, no answer): commandTimeout ends the command after commandTimeoutMs.
 // ioredis reconnects on its own and re-subscribes the subscriber connection's channels; messages
 // published while it was away are lost (the routing snapshot's epoch check catches up).
+// A control plane also boots while Redis is away (a restart during a Redis outage must not leave the
+// platform without a control plane): subscriptions are registered at once and take effect when the
+// subscriber connection is ready.
 import { Redis } from 'ioredis'
 import { Unavailable } from '../lib/errors.ts'
 import type { SharedState } from './shared-state.ts'
@@ -14,6 +17,9 @@ export interface RedisStateOptions {
   prefix?: string
   /** the longest a command may wait for Redis's answer */
   commandTimeoutMs?: number
+  /** Redis unreachable at connect: called, and the state is returned anyway (it keeps reconnecting).
+   *  Without it, connect rejects. */
+  onUnreachable?: (err: Error) => void
 }
 
 const unavailable = () => Unavailable('shared_state_unavailable', 'the shared state (Redis) is unreachable; retry later')
@@ -91,13 +97,18 @@ export class RedisState implements SharedState {
   async subscribe(channel: string, onMessage: (message: string) => void) {
     if (!this.sub) {
       // fail-fast like the command connection: an unsubscribe while Redis is away must not wait
-      // for its return (it would hold up a graceful shutdown); ioredis re-subscribes on reconnect
+      // for its return (it would hold up a graceful shutdown). ioredis re-subscribes what it had
+      // subscribed when it reconnects; 'ready' also covers channels whose SUBSCRIBE failed because
+      // Redis was away (at boot, or in the middle of an outage).
       const sub = this.client()
       sub.on('message', (ch: string, msg: string) => {
         for (const h of this.handlers.get(ch) ?? []) h(msg)
       })
-      await sub.connect()
+      sub.on('ready', () => {
+        for (const ch of this.handlers.keys()) sub.subscribe(ch).catch(() => {})
+      })
       this.sub = sub
+      await sub.connect().catch(() => {}) // away: ioredis keeps reconnecting; 'ready' subscribes
     }
     const sub = this.sub
     const full = this.k(channel)
@@ -105,7 +116,7 @@ export class RedisState implements SharedState {
     if (!set) {
       set = new Set()
       this.handlers.set(full, set)
-      await this.run(() => sub.subscribe(full))
+      if (sub.status === 'ready') await sub.subscribe(full).catch(() => {}) // failed: 'ready' retries
     }
     set.add(onMessage)
     return async () => {
@@ -130,9 +141,14 @@ export class RedisState implements SharedState {
 
 export async function connectRedisState(url: string, opts?: RedisStateOptions | string): Promise<RedisState> {
   const state = new RedisState(url, opts)
+  const onUnreachable = typeof opts === 'object' ? opts.onUnreachable : undefined
   try {
     await state.connect()
   } catch (err) {
+    if (onUnreachable) {
+      onUnreachable(err as Error) // degraded until ioredis' reconnect loop finds Redis
+      return state
+    }
     await state.close() // stop ioredis' reconnect loop, which would keep the process alive
     throw err
   }

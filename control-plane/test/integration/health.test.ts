@@ -38,3 +38,38 @@ t.test('metrics and OpenAPI are served', async (t) => {
   t.equal(unknown.statusCode, 404)
   t.equal(unknown.json().error.code, 'route_not_found')
 })
+
+t.test('Redis away at boot: the instance starts degraded, reports it, and is whole once Redis is back', async (t) => {
+  const net = await import('node:net')
+  const redis = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
+  // a port where Redis will appear later: free now (connections refused), then a proxy to the real Redis
+  const probe = net.createServer()
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()))
+  const port = (probe.address() as import('node:net').AddressInfo).port
+  await new Promise<void>((r) => probe.close(() => r()))
+
+  const h = await buildTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: `sb-health-${process.pid}:` } })
+  t.teardown(h.close)
+  t.equal(h.app.state.kind, 'redis', 'booted with Redis configured but unreachable')
+  let ready = await h.app.inject({ url: '/health/ready' })
+  t.equal(ready.statusCode, 503, 'not ready: redis is required when configured')
+  t.equal(ready.json().checks.redis.status, 'down')
+  const created = await h.app.inject({ method: 'POST', url: '/api/v1/domains', headers: h.auth(), payload: { name: 'redis-away.example' } })
+  t.equal(created.statusCode, 201, 'provisioning works meanwhile (PostgreSQL is the record)')
+
+  const sockets = new Set<import('node:net').Socket>()
+  const proxy = net.createServer((c) => {
+    const up = net.connect(Number(redis.port || 6379), redis.hostname)
+    for (const s of [c, up]) { sockets.add(s); s.on('error', () => {}); s.on('close', () => sockets.delete(s)) }
+    c.pipe(up).pipe(c)
+  })
+  await new Promise<void>((r) => proxy.listen(port, '127.0.0.1', () => r()))
+  t.teardown(() => { for (const s of sockets) s.destroy(); return new Promise<void>((r) => proxy.close(() => r())) })
+  for (let i = 0; i < 100; i++) {
+    ready = await h.app.inject({ url: '/health/ready' })
+    if (ready.statusCode === 200) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  t.equal(ready.statusCode, 200, 'ready once Redis is reachable, without a restart')
+  t.equal(ready.json().checks.redis.status, 'up')
+})

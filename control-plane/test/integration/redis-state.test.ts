@@ -41,7 +41,7 @@ t.test('pub/sub crosses instances', async (t) => {
 
 t.test('a Redis that is down fails fast instead of queueing', async (t) => {
   const dead = await connectRedisState('redis://127.0.0.1:1').catch((e: Error) => e)
-  t.ok(dead instanceof Error, 'connect rejects')
+  t.ok(dead instanceof Error, 'connect rejects (no onUnreachable: the caller asked to fail)')
 })
 
 // A proxy in front of the real Redis that can stop forwarding (a hung Redis: the connection stays
@@ -117,4 +117,35 @@ t.test('a hung or unreachable Redis: every call is bounded and answers 503 share
   for (let i = 0; i < 50 && !got.includes('43'); i++) await new Promise((r) => setTimeout(r, 20))
   t.ok(got.includes('43'), 'pub/sub works again')
   await off2?.()
+})
+
+t.test('started while Redis is away (onUnreachable): degraded at once, whole once Redis is back', async (t) => {
+  const proxy = await faultyRedis(new URL(url))
+  t.teardown(() => proxy.close())
+  proxy.set('down')
+  const reasons: string[] = []
+  const t0 = Date.now()
+  const s = await connectRedisState(proxy.url, { prefix, commandTimeoutMs: 300, onUnreachable: (e) => reasons.push(e.message) })
+  t.teardown(() => s.close())
+  t.equal(reasons.length, 1, `onUnreachable was told why (${reasons[0]})`)
+  t.ok(Date.now() - t0 < 3000, `connect returned in ${Date.now() - t0} ms instead of waiting for Redis`)
+  const got: string[] = []
+  const off = await s.subscribe('routing.changed', (m) => got.push(m))
+  t.pass('a subscription made while Redis is away is accepted')
+  t.match(await s.get('k').catch((e) => e), { status: 503, code: 'shared_state_unavailable' }, 'commands answer 503 shared_state_unavailable meanwhile')
+
+  proxy.set('up')
+  let back = false
+  for (let i = 0; i < 200 && !back; i++) {
+    back = await s.ping().then(() => true, () => false)
+    if (!back) await new Promise((r) => setTimeout(r, 50))
+  }
+  t.ok(back, 'commands work once Redis is reachable (ioredis kept reconnecting)')
+  // the boot-time subscription takes effect when the subscriber connection is ready
+  for (let i = 0; i < 200 && !got.includes('44'); i++) {
+    await s.publish('routing.changed', '44').catch(() => {})
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  t.ok(got.includes('44'), 'the subscription made while Redis was away delivers')
+  await off()
 })
