@@ -59,9 +59,11 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-if [[ ! -f control-plane/src/generated/prisma/client.ts || prisma/schema.prisma -nt control-plane/src/generated/prisma/client.ts ]]; then
+# (again when the generator script changed: it patches how the client loads its WebAssembly)
+GENERATED=control-plane/src/generated/prisma/internal/class.ts
+if [[ ! -f $GENERATED || prisma/schema.prisma -nt $GENERATED || scripts/db/generate-client.mjs -nt $GENERATED ]]; then
   log "generating the Prisma client"
-  PRISMA_SCHEMA_ENGINE_BINARY=/bin/false npx --no-install prisma generate >/dev/null
+  node scripts/db/generate-client.mjs >/dev/null
 fi
 
 ((FOR_TESTS)) || exit 0

@@ -15,8 +15,10 @@ COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY control-plane/src ./control-plane/src
 COPY control-plane/types ./control-plane/types
-# the schema engine is never needed to generate the client (migrations are plain SQL)
-RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/false npx --no-install prisma generate && npm run build
+COPY scripts/db/generate-client.mjs ./scripts/db/
+# prisma generate (without the schema engine: migrations are plain SQL), then the client reads its
+# WebAssembly from its file (less memory); see the script
+RUN node scripts/db/generate-client.mjs && npm run build
 
 # ---- production dependencies only, resolved from the same lock file
 FROM ${NODE_IMAGE} AS prod-deps

@@ -45,6 +45,19 @@ function rss(pid: number) {
   return { rss: round(kb('VmRSS'), 1), anon: round(kb('RssAnon'), 1), file: round(kb('RssFile'), 1), peak: round(kb('VmHWM'), 1) }
 }
 
+/** Resident MB per mapping (file path, [heap], [anon], …) from /proc/PID/smaps, largest first. */
+function mappings(pid: number, top = 12) {
+  const by = new Map<string, number>()
+  let name = ''
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line)
+    if (head) name = head[1] || '[anon]'
+    const rss = /^Rss:\s+(\d+) kB/.exec(line)
+    if (rss) by.set(name, (by.get(name) ?? 0) + Number(rss[1]) / 1024)
+  }
+  return Object.fromEntries([...by].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, round(v, 1)]))
+}
+
 async function main() {
   const report: Record<string, unknown> = { machine: machine() }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-memory-'))
@@ -60,6 +73,7 @@ async function main() {
     if (!args['no-build']) buildServer()
     const extraEnv = Object.fromEntries(args.env.map((kv) => kv.split(/=(.*)/s).slice(0, 2)))
     const nodeArgs = [...npmStartNodeFlags(), ...args['node-flags'].split(' ').filter(Boolean)]
+    if (args['heap-snapshot']) fs.mkdirSync(args['heap-snapshot'], { recursive: true })
     if (args['heap-snapshot']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args['heap-snapshot'])}`)
     const env = { ...productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: HTTP_PORT, rpcPort: RPC_PORT, logLevel: 'warn', extra: { ...npmStartEnv(), ...extraEnv } }) }
     report.server = { entry: path.relative(ROOT, SERVER_ENTRY), nodeArgs, env: { ...npmStartEnv(), ...extraEnv } }
@@ -87,7 +101,7 @@ async function main() {
     report.afterLookups = { lookups: done, seconds: round((performance.now() - t0) / 1000, 1), ...rss(pid) }
     log(`after ${done} lookups: ${JSON.stringify(report.afterLookups)}`)
     await sleep(5000)
-    report.settled = rss(pid)
+    report.settled = { ...rss(pid), mappings: mappings(pid) }
     log(`settled: ${JSON.stringify(report.settled)}`)
     if (args['heap-snapshot']) {
       process.kill(pid, 'SIGUSR2')
