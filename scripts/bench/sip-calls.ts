@@ -155,7 +155,8 @@ interface CpFigures {
   /** GC pauses (major = mark-compact); compiled: from /metrics, the max only as its histogram bucket's bound */
   cpGc?: { pauses: number; totalMs: number; majors: number; maxMs?: number; maxMsAtMost?: number; byKind?: Record<string, { n: number; ms: number }> }
   /** compiled: the lookups the control plane answered, by kind (route, auth, event: sb_lookup_duration_seconds;
-   *  an event's time includes its wait for the batched database write), p99 as its histogram bucket's bound */
+   *  an event's time includes its wait for the batched database write), p99 as its histogram bucket's
+   *  bound (negative: above the last bucket, -250 = "> 250 ms") */
   cpLookups?: Record<string, { n: number; meanMs: number; p99MsAtMost: number }>
 }
 interface SippStep extends CpFigures {
@@ -254,14 +255,17 @@ function parseMetrics(text: string): Sample[] {
   return out
 }
 const sum = (xs: Sample[], name: string, where: (l: Record<string, string>) => boolean = () => true) => xs.filter((x) => x.name === name && where(x.labels)).reduce((a, x) => a + x.value, 0)
-/** The upper bound of the histogram bucket that holds the quantile q of the observations between two scrapes. */
+/** The upper bound of the histogram bucket that holds the quantile q of the observations between two
+ *  scrapes; above the last finite bucket: minus that bucket's bound (e.g. -0.25 = "> 0.25"). */
 function bucketQuantile(before: Sample[], after: Sample[], name: string, q: number, where: (l: Record<string, string>) => boolean = () => true): number {
   const les = [...new Set(after.filter((x) => x.name === `${name}_bucket` && where(x.labels)).map((x) => x.labels.le))]
   const diff = (le: string) => sum(after, `${name}_bucket`, (l) => l.le === le && where(l)) - sum(before, `${name}_bucket`, (l) => l.le === le && where(l))
   const total = sum(after, `${name}_count`, where) - sum(before, `${name}_count`, where)
   if (total === 0) return 0
   const bounds = les.map((le) => ({ le: le === '+Inf' ? Infinity : Number(le), n: diff(le) })).sort((a, b) => a.le - b.le)
-  return bounds.find((b) => b.n >= q * total)?.le ?? Infinity
+  const at = bounds.find((b) => b.n >= q * total)?.le ?? Infinity
+  // JSON has no Infinity: above the last finite bucket reads as that bound, negated
+  return Number.isFinite(at) ? at : -Math.max(...bounds.map((b) => b.le).filter(Number.isFinite))
 }
 
 async function portFree(port: number): Promise<boolean> {
