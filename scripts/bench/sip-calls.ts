@@ -11,12 +11,14 @@
 //
 //   node_modules/.bin/tsx scripts/bench/sip-calls.ts [--rates 200,400,800,1200,1600,2000] [--seconds 10]
 //     [--reg-rates 500,1000,2000,3000,4000] [--reg-seconds 5] [--children 4] [--async-workers 4]
-//     [--wire auto|off] [--server compiled|in-process] [--log-level info] [--no-build] [--cpu-prof DIR]
+//     [--wire auto|off] [--server compiled|in-process] [--log-level info] [--no-build] [--node-flags=…]
+//     [--cpu-prof DIR]
 //
 // --server compiled (default): the control plane as production runs it (scripts/bench/production-server.ts):
 //   `npm run build` (skipped with --no-build), then a child `node <npm start's flags> dist/…/server.js`
 //   with npm start's environment, NODE_ENV=production, LOG_LEVEL=--log-level (its log in the temp dir),
-//   on a throw-away PostgreSQL database that holds the dataset before it boots. The route document of
+//   on a throw-away PostgreSQL database that holds the dataset before it boots (--node-flags: added
+//   after npm start's, a later V8 flag wins, e.g. --node-flags=--max-semi-space-size=16). The route document of
 //   the native mode comes from its HTTP twin (POST /internal/kamailio/v1/route, INTERNAL_TOKEN). Its
 //   CPU comes from /proc/<pid>; its GC pauses and event-loop delay from its Prometheus /metrics
 //   (prom-client's default metrics, diffed over each step: nodejs_gc_duration_seconds by kind, and
@@ -71,6 +73,8 @@ const { values: args } = parseArgs({
     server: { type: 'string', default: 'compiled' },
     'log-level': { type: 'string', default: 'info' },
     'no-build': { type: 'boolean', default: false },
+    /** compiled: extra flags for the control plane's node after npm start's, space-separated (e.g. --max-semi-space-size=16) */
+    'node-flags': { type: 'string', default: '' },
   },
 })
 if (args.server !== 'compiled' && args.server !== 'in-process') throw new Error(`--server must be compiled or in-process, got ${args.server}`)
@@ -299,7 +303,7 @@ async function compiledControlPlane(setup: DatasetSetup, tmp: string): Promise<C
       log('building the control plane (npm run build)')
       buildServer()
     }
-    const nodeArgs = [...npmStartNodeFlags()]
+    const nodeArgs = [...npmStartNodeFlags(), ...args['node-flags'].split(' ').filter(Boolean)]
     if (args['cpu-prof']) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`)
     const extra = {
       ...npmStartEnv(),
