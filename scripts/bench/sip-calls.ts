@@ -11,7 +11,7 @@
 //
 //   node_modules/.bin/tsx scripts/bench/sip-calls.ts [--rates 200,400,800,1200,1600,2000] [--seconds 10]
 //     [--reg-rates 500,1000,2000,3000,4000] [--reg-seconds 5] [--children 4] [--async-workers 4]
-//     [--wire auto|off] [--server compiled|in-process] [--log-level info] [--no-build] [--node-flags=…]
+//     [--wire auto|off] [--server compiled|in-process] [--log-level info] [--no-build] [--node-flags=…] [--env K=V …]
 //     [--cpu-prof DIR]
 //
 // --server compiled (default): the control plane as production runs it (scripts/bench/production-server.ts):
@@ -75,6 +75,8 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     /** compiled: extra flags for the control plane's node after npm start's, space-separated (e.g. --max-semi-space-size=16) */
     'node-flags': { type: 'string', default: '' },
+    /** KEY=VALUE for the compiled server's environment (repeatable), e.g. --env OUTBOX_BATCH=20 */
+    env: { type: 'string', multiple: true, default: [] },
   },
 })
 if (args.server !== 'compiled' && args.server !== 'in-process') throw new Error(`--server must be compiled or in-process, got ${args.server}`)
@@ -312,6 +314,7 @@ async function compiledControlPlane(setup: DatasetSetup, tmp: string): Promise<C
       // RTPENGINE_ENABLED is read by the cfg renderer, set for symmetry with the rendered Kamailio
       RTPENGINE_NG: '127.0.0.1:9',
       RTPENGINE_ENABLED: 'false',
+      ...Object.fromEntries(args.env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
     }
     const env = productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'cp-data'), httpPort: P.cpHttp, rpcPort: P.cp, logLevel: args['log-level'], extra })
     const serverLog = path.join(tmp, 'server.log')
