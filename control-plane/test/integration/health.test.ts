@@ -73,3 +73,32 @@ t.test('Redis away at boot: the instance starts degraded, reports it, and is who
   t.equal(ready.statusCode, 200, 'ready once Redis is reachable, without a restart')
   t.equal(ready.json().checks.redis.status, 'up')
 })
+
+t.test('GC metrics count every collection (prom-client alone kept only the first of each batch)', async (t) => {
+  const { PerformanceObserver } = await import('node:perf_hooks')
+  const h = await buildTestApp()
+  t.teardown(h.close)
+  const count = async (kind: string) => {
+    const body = (await h.app.inject({ url: '/metrics' })).body
+    return Number(new RegExp(`^nodejs_gc_duration_seconds_count\\{[^}]*kind="${kind}"[^}]*\\} (\\d+)`, 'm').exec(body)?.[1] ?? 0)
+  }
+  let seen = 0
+  let batches = 0
+  const obs = new PerformanceObserver((list) => {
+    batches++
+    seen += list.getEntries().filter((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === 1).length // minor
+  })
+  obs.observe({ entryTypes: ['gc'] })
+  await new Promise((r) => setTimeout(r, 50))
+  const before = await count('minor')
+  seen = 0
+  batches = 0
+  // one synchronous burst of short-lived garbage: many scavenges before any observer runs
+  let keep = 0
+  for (let i = 0; i < 3_000_000; i++) keep += ({ a: i, b: [i, i + 1], c: `x${i}` }).b.length
+  await new Promise((r) => setTimeout(r, 100))
+  obs.disconnect()
+  const after = await count('minor')
+  t.ok(keep > 0 && seen >= 2, `the burst caused ${seen} minor collections (in ${batches} observer batch(es))`)
+  t.ok(after - before >= seen, `the metric counted ${after - before} of them (>= ${seen})`)
+})
