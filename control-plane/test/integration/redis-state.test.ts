@@ -106,17 +106,17 @@ t.test('a hung or unreachable Redis: every call is bounded and answers 503 share
     return false
   })()
   t.ok(back, 'commands work again once Redis is back')
-  // the subscriber connection reconnects on its own schedule, a moment after the command one
-  let off2: (() => Promise<void>) | undefined
-  for (let i = 0; i < 100 && !off2; i++) {
-    off2 = await s.subscribe('routing.changed', (m) => got.push(m)).catch(() => undefined)
-    if (!off2) await new Promise((r) => setTimeout(r, 50))
+  // a subscription is accepted at once; it takes effect when the subscriber connection is ready,
+  // which reconnects on its own schedule (ioredis' backoff, up to 2 s) a moment after the command
+  // one: what is published before that is not delivered (the snapshot's epoch check covers it)
+  const off2 = await s.subscribe('routing.changed', (m) => got.push(m))
+  t.pass('a new subscription is accepted once Redis is back')
+  for (let i = 0; i < 100 && !got.includes('43'); i++) {
+    await s.publish('routing.changed', '43').catch(() => {})
+    await new Promise((r) => setTimeout(r, 50))
   }
-  t.ok(off2, 'a new subscription succeeds once Redis is back')
-  await s.publish('routing.changed', '43')
-  for (let i = 0; i < 50 && !got.includes('43'); i++) await new Promise((r) => setTimeout(r, 20))
   t.ok(got.includes('43'), 'pub/sub works again')
-  await off2?.()
+  await off2()
 })
 
 t.test('started while Redis is away (onUnreachable): degraded at once, whole once Redis is back', async (t) => {
