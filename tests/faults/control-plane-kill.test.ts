@@ -14,13 +14,12 @@ import t from 'tap'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Redis } from 'ioredis'
 import { buildTestApp } from '../../control-plane/test/support/app.ts'
 import { createTestDatabase } from '../../control-plane/test/support/postgres.ts'
 import { startKamailio, startRtpengine } from '../support/daemons.ts'
 import { startControlPlaneProcess, type ControlPlaneProcess } from '../support/cp-process.ts'
 import { runSipp, sippUsersCsv, startSipp, type SippResult } from '../support/sipp.ts'
-import { eventually, sippOk, skipE2e, sleep } from '../support/e2e.ts'
+import { cleanRedisKeysOnTeardown, eventually, sippOk, skipE2e, sleep } from '../support/e2e.ts'
 
 // ports owned by this file: 6480-6499 SIP/RPC/JSON-RPC/HTTP/SIPp, ng 23480-23483, RTP 10500-10999
 // (SIPp's media ports are derived from its SIP port: tests/support/sipp.ts)
@@ -50,13 +49,7 @@ const ok = (r: SippResult) => r.code === 0 && r.stats?.successful === 1
 t.test('active control plane SIGKILLed, then hung (SIGSTOP)', { skip: skipE2e, timeout: FULL ? 240_000 : 110_000 }, async (t) => {
   const db = await createTestDatabase()
   t.teardown(() => db.drop())
-  const redis = new Redis(REDIS_URL, { lazyConnect: true })
-  await redis.connect()
-  t.teardown(async () => {
-    const keys = await redis.keys(`${PREFIX}*`)
-    if (keys.length) await redis.del(...keys)
-    redis.disconnect()
-  })
+  await cleanRedisKeysOnTeardown(t, REDIS_URL, PREFIX)
   const rtp = await startRtpengine({ ngPort: NG, portMin: 10500, portMax: 10999 })
   t.teardown(() => rtp.stop())
 

@@ -10,9 +10,8 @@
 // FAULT_FULL=1 (scripts/faults/run.sh --full) cuts for 30 s instead of 10 s.
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { Redis } from 'ioredis'
 import { runSipp, startSipp, type SippResult } from '../support/sipp.ts'
-import { eventually, sippOk, skipE2e, sleep, startStack } from '../support/e2e.ts'
+import { cleanRedisKeysOnTeardown, eventually, sippOk, skipE2e, sleep, startStack } from '../support/e2e.ts'
 import { startTcpProxy } from '../support/tcp-proxy.ts'
 
 // ports owned by this file: 6440-6459 SIP/RPC/JSON-RPC/SIPp/proxy, ng 23440-23443, RTP 10000-10499
@@ -35,13 +34,7 @@ t.test('Redis outage: calls and registrations unaffected, ACD 503, epoch safety 
   const u = new URL(REDIS_URL)
   const proxy = await startTcpProxy(REDIS_PROXY, { host: u.hostname, port: Number(u.port || 6379) })
   t.teardown(() => proxy.close())
-  const direct = new Redis(REDIS_URL, { lazyConnect: true })
-  await direct.connect()
-  t.teardown(async () => {
-    const keys = await direct.keys(`${PREFIX}*`)
-    if (keys.length) await direct.del(...keys)
-    direct.disconnect()
-  })
+  const direct = await cleanRedisKeysOnTeardown(t, REDIS_URL, PREFIX)
 
   const lines: { msg?: string; level?: number }[] = []
   const logDestination = new Writable({ write: (c, _e, cb) => { for (const l of c.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l)); cb() } })

@@ -146,6 +146,20 @@ export function sippOk(t: Test, r: SippResult, what: string, calls = 1): void {
   t.equal(r.stats?.failed, 0, `${what}: no failed call`, info)
 }
 
+/** A direct Redis client that, at the end of the test, deletes the keys under `prefix` (the control
+ *  planes' REDIS_KEY_PREFIX) and disconnects. */
+export async function cleanRedisKeysOnTeardown(t: Test, url: string, prefix: string): Promise<import('ioredis').Redis> {
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(url, { lazyConnect: true })
+  await redis.connect()
+  t.teardown(async () => {
+    const keys = await redis.keys(`${prefix}*`)
+    if (keys.length) await redis.del(...keys)
+    redis.disconnect()
+  })
+  return redis
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Poll until fn returns a truthy value (events reach the control plane a few ms after SIP). */
