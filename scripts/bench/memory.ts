@@ -20,7 +20,7 @@ import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { runRpc } from './netstring-client.ts'
 import { machine, round } from './stats.ts'
-import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
+import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -71,7 +71,7 @@ async function main() {
     report.dataset = ds.counts
 
     if (!args['no-build']) buildServer()
-    const extraEnv = Object.fromEntries(args.env.map((kv) => kv.split(/=(.*)/s).slice(0, 2)))
+    const extraEnv = envAssignments(args.env)
     const nodeArgs = [...npmStartNodeFlags(), ...args['node-flags'].split(' ').filter(Boolean)]
     if (args['heap-snapshot']) fs.mkdirSync(args['heap-snapshot'], { recursive: true })
     if (args['heap-snapshot']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args['heap-snapshot'])}`)

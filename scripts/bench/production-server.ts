@@ -19,11 +19,16 @@ export function npmStartNodeFlags(): string[] {
   return start.split(/\s+/).filter((a) => a.startsWith('--'))
 }
 
+/** KEY=VALUE words (a value may itself contain '=') as an environment object. */
+export function envAssignments(words: string[]): Record<string, string> {
+  return Object.fromEntries(words.map((w) => w.split(/=(.*)/s).slice(0, 2)))
+}
+
 /** The environment assignments of package.json "start" (VAR=value … node …). */
 export function npmStartEnv(): Record<string, string> {
   const start: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start
   const words = start.split(/\s+/)
-  return Object.fromEntries(words.slice(0, words.indexOf('node')).filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)))
+  return envAssignments(words.slice(0, words.indexOf('node')).filter((w) => /^[A-Z_]+=/.test(w)))
 }
 
 export interface ServerEnvOptions {

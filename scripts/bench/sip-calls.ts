@@ -54,7 +54,7 @@ import { renderKamailio } from '../../control-plane/src/modules/config-render/re
 import { buildDataset, type Dataset } from './dataset.ts'
 import { cpuSeconds, machine, peakRssMb, percentile, round, rssMb, treeSampler } from './stats.ts'
 import { captureSip } from './sip-wire.ts'
-import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
+import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks'
 import type { PrismaClient } from '../../control-plane/src/generated/prisma/client.ts'
@@ -314,7 +314,7 @@ async function compiledControlPlane(setup: DatasetSetup, tmp: string): Promise<C
       // RTPENGINE_ENABLED is read by the cfg renderer, set for symmetry with the rendered Kamailio
       RTPENGINE_NG: '127.0.0.1:9',
       RTPENGINE_ENABLED: 'false',
-      ...Object.fromEntries(args.env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
+      ...envAssignments(args.env),
     }
     const env = productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'cp-data'), httpPort: P.cpHttp, rpcPort: P.cp, logLevel: args['log-level'], extra })
     const serverLog = path.join(tmp, 'server.log')
