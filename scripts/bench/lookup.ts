@@ -13,7 +13,7 @@
 //    - the JSON-RPC netstring listener Kamailio uses, saturation and fixed rates;
 //    its RSS and CPU are sampled from /proc during every phase.
 // Prints a JSON report on stdout (progress on stderr).
-import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -29,7 +29,7 @@ import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { runRpc, type RpcRunResult } from './netstring-client.ts'
 import { machine, median, peakRssMb, round, rssMb, sampler } from './stats.ts'
-import { buildServer, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
+import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -63,7 +63,7 @@ async function main() {
   const report: Record<string, unknown> = { machine: machine() }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-lookup-'))
   const db = await createTestDatabase()
-  let child: ReturnType<typeof spawn> | undefined
+  let child: ChildProcess | undefined
   try {
     // ------------------------------------------------------------ dataset
     const database = await openDatabase({ databaseUrl: db.url, dataDir: tmp, migrate: false })
@@ -122,7 +122,6 @@ async function main() {
 
     // ------------------------------------------------------------ the real control plane
     const serverLog = path.join(tmp, 'server.log')
-    const out = fs.openSync(serverLog, 'w')
     const nodeArgs: string[] = []
     let entry = path.join(ROOT, 'control-plane/src/server.ts')
     if (args.server === 'compiled') {
@@ -138,21 +137,11 @@ async function main() {
     nodeArgs.push(...args['node-flags'].split(' ').filter(Boolean))
     if (args['cpu-prof']) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`)
     report.serverEntry = path.relative(ROOT, entry) + (nodeArgs.length ? ` (node ${nodeArgs.join(' ')})` : '')
-    child = spawn(process.execPath, [...nodeArgs, entry], {
-      cwd: ROOT,
-      stdio: ['ignore', out, out],
-      env: productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: HTTP_PORT, rpcPort: RPC_PORT, logLevel: args['log-level'] }),
-    })
-    const pid = child.pid!
-    const until = Date.now() + 60_000
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`control plane exited ${child.exitCode}:\n${fs.readFileSync(serverLog, 'utf8').slice(-3000)}`)
-      const ok = await fetch(`http://127.0.0.1:${HTTP_PORT}/health/live`).then((r) => r.ok).catch(() => false)
-      if (ok) break
-      if (Date.now() > until) throw new Error('control plane not up after 60 s')
-      await sleep(200)
-    }
-    const rebuilt = fs.readFileSync(serverLog, 'utf8').split('\n').filter((l) => l.includes('routing snapshot rebuilt')).map((l) => JSON.parse(l))
+    const server = await startServer({ entry, nodeArgs, logFile: serverLog, httpPort: HTTP_PORT,
+      env: productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: HTTP_PORT, rpcPort: RPC_PORT, logLevel: args['log-level'], extra: npmStartEnv() }) })
+    child = server.child
+    const pid = server.pid
+    const rebuilt = server.log().split('\n').filter((l) => l.includes('routing snapshot rebuilt')).map((l) => JSON.parse(l))
     const lastRebuild = rebuilt[rebuilt.length - 1]
     if (!lastRebuild || lastRebuild.users !== ds.counts.users) throw new Error(`the server's snapshot does not hold the dataset: ${JSON.stringify(lastRebuild)}`)
     report.server = { pid, logLevel: args['log-level'], snapshotRebuildMs: lastRebuild.ms, rssIdleMb: round(rssMb(pid), 1) }

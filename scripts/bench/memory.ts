@@ -9,7 +9,7 @@
 // 3. RSS split from /proc (anonymous vs file-backed) and V8's heap spaces, idle after boot, then
 //    after --lookups route lookups over JSON-RPC (the path Kamailio uses) and a few API reads.
 // Prints a JSON report on stdout (progress on stderr).
-import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,7 +20,7 @@ import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { runRpc } from './netstring-client.ts'
 import { machine, round } from './stats.ts'
-import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
+import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -62,7 +62,7 @@ async function main() {
   const report: Record<string, unknown> = { machine: machine() }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-memory-'))
   const db = await createTestDatabase()
-  let child: ReturnType<typeof spawn> | undefined
+  let child: ChildProcess | undefined
   try {
     const database = await openDatabase({ databaseUrl: db.url, dataDir: tmp, migrate: false })
     const ds = await buildDataset(database.prisma, FULL)
@@ -77,14 +77,9 @@ async function main() {
     if (args['heap-snapshot']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args['heap-snapshot'])}`)
     const env = { ...productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: HTTP_PORT, rpcPort: RPC_PORT, logLevel: 'warn', extra: { ...npmStartEnv(), ...extraEnv } }) }
     report.server = { entry: path.relative(ROOT, SERVER_ENTRY), nodeArgs, env: { ...npmStartEnv(), ...extraEnv } }
-    const serverLog = path.join(tmp, 'server.log')
-    child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], { cwd: ROOT, stdio: ['ignore', fs.openSync(serverLog, 'w'), fs.openSync(serverLog, 'a')], env })
-    const pid = child.pid!
-    const until = Date.now() + 60_000
-    while (!(await fetch(`http://127.0.0.1:${HTTP_PORT}/health/live`).then((r) => r.ok).catch(() => false))) {
-      if (child.exitCode !== null || Date.now() > until) throw new Error(`control plane not up:\n${fs.readFileSync(serverLog, 'utf8').slice(-3000)}`)
-      await sleep(200)
-    }
+    const server = await startServer({ nodeArgs, env, logFile: path.join(tmp, 'server.log'), httpPort: HTTP_PORT })
+    child = server.child
+    const pid = server.pid
     await sleep(5000) // the snapshot rebuild and the first GCs settle
     report.idle = rss(pid)
     log(`idle: ${JSON.stringify(report.idle)}`)

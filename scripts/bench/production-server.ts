@@ -1,7 +1,7 @@
 // How the benchmark and soak scripts start the control plane the way production runs it: the
 // compiled server (dist/, `npm run build`), the node flags `npm start` passes, NODE_ENV=production
 // with throw-away secrets. One place, so the scripts measure what `npm start` runs.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -61,4 +61,32 @@ export function productionEnv(o: ServerEnvOptions): Record<string, string | unde
     RTPENGINE_NG: '127.0.0.1:9',
     ...o.extra,
   }
+}
+
+export interface StartedServer {
+  child: ChildProcess
+  pid: number
+  /** the server's output so far (stdout and stderr, in logFile) */
+  log(): string
+}
+
+/** Spawns `node <nodeArgs> <entry>` with its output in `logFile` and waits until GET /health/live
+ *  answers (and `ready()`, when given, holds), at most `timeoutMs`. A server that exits or is not up
+ *  in time is killed and the error carries the end of its log. */
+export async function startServer(o: { entry?: string; nodeArgs: string[]; env: NodeJS.ProcessEnv; logFile: string; httpPort: number; ready?: () => boolean; timeoutMs?: number }): Promise<StartedServer> {
+  const out = fs.openSync(o.logFile, 'w')
+  const child = spawn(process.execPath, [...o.nodeArgs, o.entry ?? SERVER_ENTRY], { cwd: ROOT, stdio: ['ignore', out, out], env: o.env })
+  fs.closeSync(out)
+  const log = () => fs.readFileSync(o.logFile, 'utf8')
+  const until = Date.now() + (o.timeoutMs ?? 60_000)
+  for (;;) {
+    const exited = child.exitCode !== null || child.signalCode !== null
+    if (!exited && (await fetch(`http://127.0.0.1:${o.httpPort}/health/live`).then((r) => r.ok).catch(() => false)) && (o.ready?.() ?? true)) break
+    if (exited || Date.now() > until) {
+      if (!exited) child.kill('SIGKILL')
+      throw new Error(`control plane not up (${exited ? `exited ${child.exitCode ?? child.signalCode}` : `after ${o.timeoutMs ?? 60_000} ms`}):\n${log().slice(-3000)}`)
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return { child, pid: child.pid!, log }
 }

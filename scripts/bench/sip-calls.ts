@@ -54,7 +54,7 @@ import { renderKamailio } from '../../control-plane/src/modules/config-render/re
 import { buildDataset, type Dataset } from './dataset.ts'
 import { cpuSeconds, machine, peakRssMb, percentile, round, rssMb, treeSampler } from './stats.ts'
 import { captureSip } from './sip-wire.ts'
-import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from './production-server.ts'
+import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from './production-server.ts'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks'
 import type { PrismaClient } from '../../control-plane/src/generated/prisma/client.ts'
@@ -318,21 +318,15 @@ async function compiledControlPlane(setup: DatasetSetup, tmp: string): Promise<C
     }
     const env = productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'cp-data'), httpPort: P.cpHttp, rpcPort: P.cp, logLevel: args['log-level'], extra })
     const serverLog = path.join(tmp, 'server.log')
-    const out = fs.openSync(serverLog, 'w')
-    child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], { cwd: ROOT, stdio: ['ignore', out, out], env })
-    fs.closeSync(out)
-    const pid = child.pid!
+    const server = await startServer({ nodeArgs, env, logFile: serverLog, httpPort: P.cpHttp })
+    child = server.child
+    const pid = server.pid
     const base = `http://127.0.0.1:${P.cpHttp}`
-    const until = Date.now() + 60_000
-    while (!(await fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false))) {
-      if (child.exitCode !== null || Date.now() > until) throw new Error(`control plane not up (exit ${child.exitCode}):\n${fs.readFileSync(serverLog, 'utf8').slice(-3000)}`)
-      await sleep(200)
-    }
     await sleep(2000) // the first GCs after boot settle
     const idle0 = cpuSeconds(pid)
     await sleep(3000)
     const idleCores = round((cpuSeconds(pid) - idle0) / 3)
-    const rebuilt = fs.readFileSync(serverLog, 'utf8').split('\n').filter((l) => l.includes('routing snapshot rebuilt')).map((l) => JSON.parse(l) as { ms: number; users: number })
+    const rebuilt = server.log().split('\n').filter((l) => l.includes('routing snapshot rebuilt')).map((l) => JSON.parse(l) as { ms: number; users: number })
     const lastRebuild = rebuilt[rebuilt.length - 1]
     if (lastRebuild && lastRebuild.users !== ds.counts.users) throw new Error(`the server's snapshot does not hold the dataset: ${JSON.stringify(lastRebuild)}`)
     const token = env.INTERNAL_TOKEN!

@@ -30,7 +30,7 @@
 //
 // Ports (nothing else uses them): SIP 7260, Kamailio RPC 7261, control-plane JSON-RPC 7262,
 // control-plane HTTP 7263, SIPp 7270-7272, rtpengine ng 23260, RTP 19000-19399, SIPp media 19400-19499.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -41,7 +41,7 @@ import { createTestDatabase } from '../../control-plane/test/support/postgres.ts
 import { startKamailio, startRtpengine, type Daemon } from '../../tests/support/daemons.ts'
 import { runSipp, sippUsersCsv, startSipp } from '../../tests/support/sipp.ts'
 import { machine, median, peakRssMb, processTree, round, rssMb } from '../bench/stats.ts'
-import { buildServer, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY } from '../bench/production-server.ts'
+import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from '../bench/production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -124,24 +124,16 @@ try {
     fs.mkdirSync(path.resolve(args.heapsnapshots), { recursive: true })
     nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args.heapsnapshots)}`)
   }
-  const out = fs.openSync(cpLog, 'w')
-  cp = spawn(process.execPath, [...nodeArgs, entry], {
-    cwd: ROOT,
-    stdio: ['ignore', out, out],
+  base = `http://127.0.0.1:${P.http}`
+  cp = (await startServer({
+    entry, nodeArgs, logFile: cpLog, httpPort: P.http,
     env: productionEnv({
       databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: P.http, rpcPort: P.cpRpc, logLevel: args['log-level'],
-      extra: { BOOTSTRAP_ADMIN_KEY_FILE: keyFile, KAMAILIO_RPC_URL: `http://127.0.0.1:${P.rpc}/RPC`, RTPENGINE_NG: `127.0.0.1:${P.ng}`, OUTBOX_WORKER_ENABLED: 'true' },
+      extra: { ...npmStartEnv(), BOOTSTRAP_ADMIN_KEY_FILE: keyFile, KAMAILIO_RPC_URL: `http://127.0.0.1:${P.rpc}/RPC`, RTPENGINE_NG: `127.0.0.1:${P.ng}`, OUTBOX_WORKER_ENABLED: 'true' },
     }),
-  })
-  const until = Date.now() + 60_000
-  base = `http://127.0.0.1:${P.http}`
-  for (;;) {
-    if (cpExited()) throw new Error(`control plane exited ${cp.exitCode ?? cp.signalCode}:\n${fs.readFileSync(cpLog, 'utf8').slice(-3000)}`)
-    const ok = await fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false)
-    if (ok && fs.existsSync(keyFile)) break
-    if (Date.now() > until) throw new Error(`control plane not up after 60 s:\n${fs.readFileSync(cpLog, 'utf8').slice(-3000)}`)
-    await sleep(200)
-  }
+    // the bootstrap admin key is written once the server is up
+    ready: () => fs.existsSync(keyFile),
+  })).child
   adminKey = fs.readFileSync(keyFile, 'utf8').trim()
   log(`control plane pid ${cp.pid} up (${path.relative(ROOT, entry)}${nodeArgs.length ? `, node ${nodeArgs.join(' ')}` : ''}), RSS ${round(rssMb(cp.pid!), 1)} MB`)
 
