@@ -107,7 +107,8 @@ async function main() {
   } finally {
     child?.kill('SIGTERM')
     await db.drop().catch(() => {})
-    fs.rmSync(tmp, { recursive: true, force: true })
+    if (process.env.KEEP_BENCH_TMP) console.error(`[memory-bench] kept ${tmp} (server.log)`)
+    else fs.rmSync(tmp, { recursive: true, force: true })
   }
 }
 
