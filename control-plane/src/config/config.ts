@@ -21,6 +21,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   http: { host: string; port: number }
   jsonRpc: { host: string; port: number; enabled: boolean }
+  /** auth and route lookups (and the JSON-RPC listener) in a worker thread of their own (lookup-worker.ts) */
+  lookupWorker: boolean
   /** undefined: the embedded PGlite database in dataDir */
   databaseUrl?: string
   dataDir: string
@@ -97,6 +99,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, mode === 'test' ? 'silent' : 'info'),
     http: { host: str(env, 'HTTP_HOST', '127.0.0.1'), port: port(env, 'HTTP_PORT', 8080) },
     jsonRpc: { host: str(env, 'CP_JSONRPC_HOST', '127.0.0.1'), port: port(env, 'CP_JSONRPC_PORT', 8089), enabled: bool(env, 'CP_JSONRPC_ENABLED', true) },
+    // on by default; unit and API tests build many apps in one process and keep the lookups in it
+    lookupWorker: bool(env, 'CP_LOOKUP_WORKER', mode !== 'test'),
     databaseUrl,
     dataDir,
     redisUrl,

@@ -1,13 +1,14 @@
 // The CRM connector during routing: a VIP caller into a queue goes to the priority queue; a CRM
 // that takes 2 s costs a call no more than its budget and never fails it; a CRM that keeps failing
-// trips the breaker and is not asked at all; answers are cached.
+// trips the breaker and is not asked at all; answers are cached. Run twice: lookups in this thread,
+// and in the lookup worker (production's arrangement: the worker asks the main thread for the profile).
 import t from 'tap'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp } from '../support/app.ts'
 import { api, expectError } from '../support/provisioning.ts'
 
-t.test('CRM lookup during routing', async (t) => {
+for (const worker of [false, true]) t.test(`CRM lookup during routing (lookup worker ${worker ? 'on' : 'off'})`, async (t) => {
   const asked: string[] = []
   const crm = http.createServer((req, res) => {
     const caller = new URL(req.url!, 'http://x').searchParams.get('caller')!
@@ -20,7 +21,7 @@ t.test('CRM lookup during routing', async (t) => {
   t.teardown(() => new Promise<void>((r) => { crm.closeAllConnections(); crm.close(() => r()) }))
   const crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/vip`
 
-  const h = await buildTestApp({ env: { CRM_BREAKER_FAILURES: '2', CRM_BREAKER_COOLDOWN_MS: '60000' } })
+  const h = await buildTestApp({ env: { CRM_BREAKER_FAILURES: '2', CRM_BREAKER_COOLDOWN_MS: '60000', CP_LOOKUP_WORKER: String(worker) } })
   t.teardown(h.close)
   const fx = api(h)
   const D = 'crm.example'
@@ -54,7 +55,7 @@ t.test('CRM lookup during routing', async (t) => {
   })
 
   t.test('a VIP caller goes to the priority queue; the answer is cached', async (t) => {
-    const d = h.app.lookups.explain({ method: 'INVITE', callId: 'x', fromUser: '1001', fromDomain: D, toUser: '500', ruriUser: '500', ruriDomain: D, srcIp: '127.0.0.1', srcPort: '', proto: '', authUser: '1001', authDomain: D, pai: '' }, new Date(), { vip: true, vipQueueId: vip.id })
+    const d = await h.app.lookups.report({ method: 'INVITE', callId: 'x', fromUser: '1001', fromDomain: D, toUser: '500', ruriUser: '500', ruriDomain: D, srcIp: '127.0.0.1', srcPort: '', proto: '', authUser: '1001', authDomain: D, pai: '' }, new Date(), { vip: true, vipQueueId: vip.id })
     t.ok(d.trace.some((s) => s.step === 'crm'), 'the decision trace says why')
     t.match((await route('1001')).uris, /sip:1003@/, 'VIP → vip queue agent')
     t.match((await route('1001')).uris, /sip:1003@/)

@@ -15,7 +15,7 @@ const callsRoutes: FastifyPluginAsync = async (app) => {
   const visibleDomain = (req: FastifyRequest): string | null => {
     const scope = req.principal?.domainId
     if (!scope) return null
-    return app.routingSnapshot.current.domainsById.get(scope)?.name ?? '\u0000'
+    return app.routingSnapshot.domainById(scope)?.name ?? '\u0000'
   }
   const inDomain = (uri: string | null, domain: string | null) => domain === null || (uri ?? '').split('@')[1]?.split(/[;:>]/)[0] === domain
 

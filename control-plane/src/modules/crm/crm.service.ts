@@ -4,7 +4,6 @@
 // of domains without a CRM do not even pay for a promise.
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { RouteRequest, CallerProfile } from '../routing/engine/types.ts'
-import type { RoutingSnapshot } from '../routing/engine/types.ts'
 import { crmClient, type CrmConnectorRow, type CrmOptions } from './crm-client.ts'
 import { crmRepository } from './crm.repository.ts'
 
@@ -18,12 +17,17 @@ export function crmService(prisma: PrismaClient, opts: CrmOptions) {
       const rows = await crmRepository.enabled(prisma)
       byDomain = new Map(rows.map((r) => [r.domainId, r]))
     },
+    /** the domains whose calls ask a CRM (the lookup worker asks the main thread only for those) */
+    domainIds(): string[] {
+      return [...byDomain.keys()]
+    },
     get size() {
       return byDomain.size
     },
-    profileFor(snapshot: RoutingSnapshot, req: RouteRequest): Promise<CallerProfile | undefined> | undefined {
+    /** domains: how the call's domain names resolve (the snapshot's, or the main thread's copy of them) */
+    profileFor(domains: { domainByName(name: string): { id: string; name: string } | undefined }, req: RouteRequest): Promise<CallerProfile | undefined> | undefined {
       if (byDomain.size === 0) return undefined
-      const domain = snapshot.domainsByName.get(req.ruriDomain) ?? snapshot.domainsByName.get(req.fromDomain)
+      const domain = domains.domainByName(req.ruriDomain) ?? domains.domainByName(req.fromDomain)
       const c = domain && byDomain.get(domain.id)
       const caller = req.authUser || req.fromUser
       if (!c || !caller) return undefined

@@ -2,7 +2,6 @@
 // events) and move the active-calls gauge; registrations that change something become
 // registration.changed events. Expiries are found by a periodic sweep.
 import type { PrismaClient } from '../../generated/prisma/client.ts'
-import type { SnapshotHolder } from '../routing/snapshot.ts'
 import type { KamailioEvent } from '../kamailio/lookup-params.ts'
 import type { DecisionSummary } from '../cdr/cdr.service.ts'
 import { cdrService } from '../cdr/cdr.service.ts'
@@ -20,9 +19,9 @@ export type SpooledEvent =
 
 const dbDown = (err: unknown) => err instanceof AppError && err.code === 'database_unavailable'
 
-export function eventSink(deps: { prisma: PrismaClient; snapshot: SnapshotHolder; live: LiveState; media?: MediaHooks; log?: { warn: (o: object, m: string) => void }; spool?: EventSpool<SpooledEvent> }) {
+export function eventSink(deps: { prisma: PrismaClient; snapshot: { domainByName(name: string): { id: string } | undefined }; live: LiveState; media?: MediaHooks; log?: { warn: (o: object, m: string) => void }; spool?: EventSpool<SpooledEvent> }) {
   const cdrs = cdrService(deps.prisma)
-  const domainOf = (aor: string) => deps.snapshot.current.domainsByName.get(aor.split('@')[1] ?? '')?.id ?? null
+  const domainOf = (aor: string) => deps.snapshot.domainByName(aor.split('@')[1] ?? '')?.id ?? null
 
   const write = async (e: SpooledEvent): Promise<void> => {
     if (e.k === 'dialog') return cdrs.apply(e.event, e.decision, { mediaQuality: e.mediaQuality })

@@ -1,5 +1,6 @@
-// Wires the Kamailio loop into the app: the routing snapshot, the lookups, the JSON-RPC listener
-// Kamailio's janssonrpcc connects to, and the HTTP twins under /internal/kamailio/v1.
+// Wires the Kamailio loop into the app: the routing snapshot, the lookups (in the lookup worker, or
+// in this thread with CP_LOOKUP_WORKER=false), the JSON-RPC listener Kamailio's janssonrpcc connects
+// to, and the HTTP twins under /internal/kamailio/v1.
 import fp from 'fastify-plugin'
 import { sharedAgentStateStore } from '../acd/agent-state.ts'
 import { SnapshotHolder } from '../routing/snapshot.ts'
@@ -9,14 +10,15 @@ import { eventSpool } from '../events/event-spool.ts'
 import { liveState } from '../events/live-state.ts'
 import { crmService } from '../crm/crm.service.ts'
 import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
-import { lookups, type Lookups } from './lookups.ts'
+import { lookups, type LookupService } from './lookups.ts'
+import { startLookupWorker, type LookupWorkerHost } from './lookup-worker-host.ts'
 import { lookupMetrics } from './lookup-metrics.ts'
 import { Counter, Gauge } from 'prom-client'
 
 declare module 'fastify' {
   interface FastifyInstance {
     routingSnapshot: SnapshotHolder
-    lookups: Lookups
+    lookups: LookupService
   }
 }
 
@@ -26,59 +28,87 @@ export default fp(
     const crmResults = new Counter({ name: 'sb_crm_lookups_total', help: 'CRM lookups during routing by result (hit, ok, timeout, error, open)', labelNames: ['result'], registers: [app.metrics] })
     const crm = crmService(app.database.prisma, { ...app.config.events.crm, onResult: (result) => crmResults.inc({ result }) })
     await crm.reload()
-    const snapshot = new SnapshotHolder({
+    // production: auth and route in the lookup worker, which holds the only compiled snapshot; the
+    // main thread loads it from the database, applies events and answers the worker's CRM questions
+    let worker: LookupWorkerHost | undefined
+    let snapshot!: SnapshotHolder
+    const metrics = lookupMetrics(app.metrics)
+    // CDRs and events that arrive while PostgreSQL is unreachable wait in DATA_DIR/spool (replayed every second)
+    const spool = eventSpool<SpooledEvent>(path.join(app.config.dataDir, 'spool'))
+    const sink = eventSink({ prisma: app.database.prisma, snapshot: { domainByName: (n) => snapshot.domainByName(n) }, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log, spool })
+    const local = lookups({
+      snapshot: { get current() { return snapshot.current }, auth: (u, d) => snapshot.auth(u, d), get agentView() { return snapshot.agentView }, setCursor: (q, c) => snapshot.setCursor(q, c) },
+      metrics,
+      log: app.log,
+      diagnostic: app.logs.diagnostic,
+      onEvent: (event, decision) => sink.apply(event, decision),
+      crm: { profileFor: (req) => crm.profileFor(snapshot, req) },
+    })
+    // An event's promise settles when its CDR batch is committed (cdr.service.ts), and a call's
+    // events wait for each other (lookups.ts), so the events in flight bound the batch size: at
+    // 4, batches of ~4 could not keep up with 1,000 calls/s (docs/benchmarks.md). The listener
+    // starts queued events back to back (tens of µs each), so this also bounds how long a lookup
+    // can wait behind a burst of them.
+    const notificationConcurrency = 256
+    if (app.config.lookupWorker) {
+      worker = await startLookupWorker({
+        jsonRpc: app.config.jsonRpc,
+        deadlineMs: app.config.internal.lookupDeadlineMs,
+        notificationConcurrency,
+        log: app.log,
+        diagnostic: app.logs.diagnostic,
+        metrics,
+        onEvent: local.event,
+        crmProfile: (req) => crm.profileFor(snapshot, req),
+        onRestart: () => void snapshot.rebuild().catch((err) => app.log.error({ err: (err as Error).message }, 'no routing snapshot for the new lookup worker')),
+      })
+    }
+    const syncCrm = () => worker?.setCrmDomains(crm.domainIds())
+    syncCrm()
+    snapshot = new SnapshotHolder({
       prisma: app.database.prisma,
       state: app.state,
       agents: sharedAgentStateStore(app.state),
       logger: app.log,
+      ...(worker ? { target: worker } : {}),
       onRebuilt: ({ version }) => {
         snapshotVersion.set(version)
         // connectors change through provisioning, which bumps the routing epoch
-        void crm.reload().catch((err) => app.log.warn({ err: (err as Error).message }, 'CRM connectors not reloaded'))
+        void crm.reload().then(syncCrm, (err) => app.log.warn({ err: (err as Error).message }, 'CRM connectors not reloaded'))
       },
     })
-    await snapshot.start()
+    try {
+      await snapshot.start()
+    } catch (err) {
+      await worker?.close()
+      throw err
+    }
     app.decorate('routingSnapshot', snapshot)
 
-    // CDRs and events that arrive while PostgreSQL is unreachable wait in DATA_DIR/spool (replayed every second)
-    const spool = eventSpool<SpooledEvent>(path.join(app.config.dataDir, 'spool'))
-    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log, spool })
     new Gauge({ name: 'sb_event_spool_pending', help: 'CDR updates and events waiting in the local spool for the database', registers: [app.metrics], collect() { this.set(spool.pending) } })
     const replay = setInterval(() => {
       if (spool.pending === 0) return
       void sink.replaySpool().then((n) => { if (n > 0) app.log.info({ replayed: n, pending: spool.pending }, 'spooled events written to the database') })
     }, 1000)
     replay.unref()
-    const service = lookups({
-      snapshot,
-      metrics: lookupMetrics(app.metrics),
-      log: app.log,
-      diagnostic: app.logs.diagnostic,
-      onEvent: (event, decision) => sink.apply(event, decision),
-      crm,
-    })
     // registrations that ran out without a refresh become registration.changed (expired)
     const sweep = setInterval(() => void sink.sweepExpired().catch((err) => app.log.warn({ err: (err as Error).message }, 'registration expiry sweep failed')), 10_000)
     sweep.unref()
+    const service: LookupService = worker ?? local
     app.decorate('lookups', service)
 
     let rpc: JsonRpcServer | undefined
-    if (app.config.jsonRpc.enabled) {
+    if (app.config.jsonRpc.enabled && !worker) {
       rpc = createJsonRpcServer({
         host: app.config.jsonRpc.host,
         port: app.config.jsonRpc.port,
         deadlineMs: app.config.internal.lookupDeadlineMs,
         logger: app.log,
-        handlers: { auth: service.auth, route: service.route, event: service.event },
-        // An event's promise settles when its CDR batch is committed (cdr.service.ts), and a call's
-        // events wait for each other (lookups.ts), so the events in flight bound the batch size: at
-        // 4, batches of ~4 could not keep up with 1,000 calls/s (docs/benchmarks.md). The listener
-        // starts queued events back to back (tens of µs each), so this also bounds how long a lookup
-        // can wait behind a burst of them.
-        notificationConcurrency: 256,
+        handlers: { auth: local.auth, route: local.route, event: local.event },
+        notificationConcurrency,
         onNotification: (method, params) => {
           if (method !== 'event') return void app.log.warn({ method }, 'unknown JSON-RPC notification')
-          return service.event(params).catch((err) => app.log.warn({ err: (err as Error).message }, 'event not processed'))
+          return local.event(params).catch((err) => app.log.warn({ err: (err as Error).message }, 'event not processed'))
         },
       })
       await rpc.listen()
@@ -89,6 +119,7 @@ export default fp(
       clearInterval(replay)
       await rpc?.close()
       await snapshot.stop()
+      await worker?.close()
     })
   },
   { name: 'kamailio-loop', dependencies: ['database', 'shared-state', 'metrics', 'log-streams'] },

@@ -1,27 +1,43 @@
 // The three questions Kamailio asks (docs/kamailio-contract.md), answered from memory: the HA1 of
 // a subscriber, the route of a new call, and the events it reports. Shared by the JSON-RPC
-// listener (Kamailio's hot path) and the HTTP endpoints (tests, explain, other callers).
+// listener (Kamailio's hot path) and the HTTP endpoints (tests, explain, other callers). In
+// production auth and route run in the lookup worker (lookup-worker.ts) and events in the main
+// thread; LookupService is what both arrangements offer the rest of the app.
 import type { FastifyBaseLogger } from 'fastify'
 import { decide, rejectToRpcError, toRtjson, type Decision, type RouteRequest } from '../routing/engine/index.ts'
-import type { SnapshotHolder } from '../routing/snapshot.ts'
+import type { SnapshotView } from '../routing/snapshot-store.ts'
 import { RpcError } from './jsonrpc-server.ts'
 import { LookupInputError, parseAuthParams, parseDecisionToken, parseEvent, parseRouteParams, type KamailioEvent } from './lookup-params.ts'
 import type { DecisionSummary } from '../cdr/cdr.service.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import { withSpan } from '../../lib/tracing.ts'
-import type { CrmService } from '../crm/crm.service.ts'
-import type { CallerProfile } from '../routing/engine/types.ts'
+import type { CallerProfile, TraceStep } from '../routing/engine/types.ts'
 
 export interface LookupDeps {
-  snapshot: SnapshotHolder
+  snapshot: SnapshotView
   metrics: LookupMetrics
   log: FastifyBaseLogger
   /** the diagnostic log stream (registrations, SIP-side detail); defaults to `log` */
   diagnostic?: FastifyBaseLogger
   onEvent: (event: KamailioEvent, decision: DecisionSummary | undefined) => Promise<void>
   now?: () => Date
-  /** per-domain CRM connectors, asked before decide() within their budget */
-  crm?: CrmService
+  /** the caller's CRM profile when the call's domain has a connector (undefined: none, no wait) */
+  crm?: { profileFor(req: RouteRequest): Promise<CallerProfile | undefined> | undefined }
+}
+
+/** POST /routing/explain's answer: plain data, so it crosses from the lookup worker as is. */
+export interface ExplainReport {
+  snapshotVersion: number
+  decision: { outcome: 'route'; kind: string; label: string; rtjson: unknown } | { outcome: 'reject'; sipCode: number; reason: string; code: string }
+  trace: TraceStep[]
+}
+
+/** What the app asks of the lookups, wherever they run (in this thread, or the lookup worker). */
+export interface LookupService {
+  auth(params: unknown): Promise<unknown>
+  route(params: unknown): Promise<unknown>
+  event(params: unknown): Promise<unknown>
+  report(req: RouteRequest, at?: Date, profile?: CallerProfile): ExplainReport | Promise<ExplainReport>
 }
 
 
@@ -76,8 +92,18 @@ export function lookups(deps: LookupDeps) {
     return toRtjson(decision)
   }
 
+  const report = (req: RouteRequest, at?: Date, profile?: CallerProfile): ExplainReport => {
+    const decision = explain(req, at, profile)
+    return {
+      snapshotVersion: deps.snapshot.current.version,
+      decision: decision.outcome === 'route' ? { outcome: 'route', kind: decision.kind, label: decision.label, rtjson: toRtjson(decision) } : { outcome: 'reject', sipCode: decision.sipCode, reason: decision.reason, code: decision.code },
+      trace: decision.trace,
+    }
+  }
+
   return {
     explain,
+    report,
 
     auth: guard('auth', parseAuthParams, (p) => {
       const row = deps.snapshot.auth(p.user, p.domain)
@@ -87,7 +113,7 @@ export function lookups(deps: LookupDeps) {
 
     route: guard('route', parseRouteParams, (req, n) => {
       // the CRM's answer, when the call's domain has a connector: bounded by its budget, never fatal
-      const pending = deps.crm?.profileFor(deps.snapshot.current, req)
+      const pending = deps.crm?.profileFor(req)
       return pending ? pending.then((profile) => routeWith(req, n, profile)) : routeWith(req, n, undefined)
     }),
 
@@ -119,3 +145,6 @@ export function lookups(deps: LookupDeps) {
 }
 
 export type Lookups = ReturnType<typeof lookups>
+
+// the in-thread lookups are one LookupService
+export const asService = (l: Lookups): LookupService => l

@@ -2,7 +2,6 @@
 // which rule, schedule and trunk matched and why. It runs the very code the lookup runs.
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from '@fastify/type-provider-typebox'
-import { toRtjson } from './engine/index.ts'
 import { parseRouteParams, LookupInputError } from '../kamailio/lookup-params.ts'
 import { BadRequest } from '../../lib/errors.ts'
 
@@ -35,13 +34,7 @@ const explainRoutes: FastifyPluginAsync = async (app) => {
       if (err instanceof LookupInputError) throw BadRequest('invalid_request', err.message)
       throw err
     }
-    const snapshot = app.routingSnapshot.current
-    const decision = app.lookups.explain(request, b.at ? new Date(b.at) : undefined)
-    return {
-      snapshotVersion: snapshot.version,
-      decision: decision.outcome === 'route' ? { outcome: 'route', kind: decision.kind, label: decision.label, rtjson: toRtjson(decision) } : { outcome: 'reject', sipCode: decision.sipCode, reason: decision.reason, code: decision.code },
-      trace: decision.trace,
-    }
+    return app.lookups.report(request, b.at ? new Date(b.at) : undefined)
   })
 }
 

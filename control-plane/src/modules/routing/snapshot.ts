@@ -1,11 +1,14 @@
-// The in-memory routing snapshot every lookup is served from. Rebuilt when provisioning changes:
-// a `routing.changed` message (Redis pub/sub across instances, in-process otherwise) triggers a
-// coalesced rebuild, and a periodic epoch check catches a lost message. If the database is down,
-// the last good snapshot keeps serving: calls do not depend on PostgreSQL being up.
+// Keeps the in-memory routing snapshot every lookup is served from up to date. Rebuilt when
+// provisioning changes: a `routing.changed` message (Redis pub/sub across instances, in-process
+// otherwise) triggers a coalesced rebuild, and a periodic epoch check catches a lost message. If the
+// database is down, the last good snapshot keeps serving: calls do not depend on PostgreSQL being up.
+// What is loaded goes to a target: a SnapshotStore in this thread, or the lookup worker, which then
+// holds the only compiled copy (the main thread keeps the domains and the queue ids).
 import type { PrismaClient } from '../../generated/prisma/client.ts'
 import type { SharedState, Unsubscribe } from '../../shared-state/shared-state.ts'
-import { compileSnapshot, type AgentState, type AgentView, type RoutingSnapshot } from './engine/index.ts'
+import type { AgentView, RoutingSnapshot } from './engine/index.ts'
 import { loadRoutingEpoch, loadSnapshotSource, type AuthRow } from './routing.repository.ts'
+import { SnapshotStore, type AgentStates, type SnapshotTarget } from './snapshot-store.ts'
 import { ROUTING_CHANNEL } from '../provisioning/change.ts'
 import type { AgentStateStore } from '../acd/agent-state.ts'
 
@@ -24,42 +27,74 @@ export interface SnapshotHolderOptions {
   /** how often the epoch is compared with the database, as a safety net for lost messages */
   epochCheckMs?: number
   onRebuilt?: (info: { version: number; ms: number; users: number; warnings: number }) => void
+  /** where the loaded data goes; default: a SnapshotStore in this thread */
+  target?: SnapshotTarget
+}
+
+export interface DomainRef {
+  id: string
+  name: string
 }
 
 export class SnapshotHolder {
-  private snapshot?: RoutingSnapshot
-  private authIndex = new Map<string, AuthRow>()
-  private agentStates = new Map<string, Map<string, AgentState>>()
-  private cursors = new Map<string, number>()
+  private readonly target: SnapshotTarget
+  /** the target when it is a store in this thread, undefined when the snapshot lives in the worker */
+  private readonly local?: SnapshotStore
+  private version?: number
+  private domainsById = new Map<string, DomainRef>()
+  private domainsByName = new Map<string, DomainRef>()
+  private queueIds: string[] = []
   private rebuilding?: Promise<void>
   private again = false
   private timer?: NodeJS.Timeout
   private unsubscribers: Unsubscribe[] = []
 
-  constructor(private readonly opts: SnapshotHolderOptions) {}
+  constructor(private readonly opts: SnapshotHolderOptions) {
+    this.target = opts.target ?? new SnapshotStore()
+    if (this.target instanceof SnapshotStore) this.local = this.target
+  }
 
+  private get store(): SnapshotStore {
+    if (!this.local) throw new Error('the routing snapshot lives in the lookup worker: ask the lookups, not the holder')
+    return this.local
+  }
+
+  /** The compiled snapshot; only when it is held in this thread (the lookup worker off). */
   get current(): RoutingSnapshot {
-    if (!this.snapshot) throw new Error('routing snapshot not loaded yet')
-    return this.snapshot
+    return this.store.current
   }
 
   get loaded(): boolean {
-    return this.snapshot !== undefined
+    return this.version !== undefined
   }
 
-  /** `user@domain` → credentials and the domain's registration window. */
+  /** the routing epoch of the snapshot being served */
+  get snapshotVersion(): number {
+    if (this.version === undefined) throw new Error('routing snapshot not loaded yet')
+    return this.version
+  }
+
+  /** A domain of the loaded snapshot by id, or by SIP host name (case-insensitive). */
+  domainById(id: string): DomainRef | undefined {
+    return this.domainsById.get(id)
+  }
+
+  domainByName(name: string): DomainRef | undefined {
+    return this.domainsByName.get(name.toLowerCase())
+  }
+
+  /** `user@domain` → credentials and the domain's registration window (store in this thread only). */
   auth(user: string, domain: string): AuthRow | undefined {
-    return this.authIndex.get(`${user}@${domain.toLowerCase()}`)
+    return this.store.auth(user, domain)
   }
 
-  /** The engine's synchronous view of ACD state, mirrored from the shared store. */
-  readonly agentView: AgentView = {
-    state: (queueId, userId) => this.agentStates.get(queueId)?.get(userId),
-    cursor: (queueId) => this.cursors.get(queueId) ?? -1,
+  /** The engine's synchronous view of ACD state (store in this thread only). */
+  get agentView(): AgentView {
+    return this.store.agentView
   }
 
   setCursor(queueId: string, cursor: number) {
-    this.cursors.set(queueId, cursor)
+    this.store.setCursor(queueId, cursor)
   }
 
   async start() {
@@ -100,30 +135,33 @@ export class SnapshotHolder {
   private async load() {
     const t0 = performance.now()
     try {
-      const { source, auth, version } = await loadSnapshotSource(this.opts.prisma)
-      const compiled = compileSnapshot(source, version)
-      this.authIndex = new Map(auth.map((a) => [`${a.extension}@${a.domain}`, a]))
-      this.snapshot = compiled
+      const data = await loadSnapshotSource(this.opts.prisma)
+      const { source, version } = data
+      const { warnings } = await this.target.install(data)
+      this.domainsById = new Map(source.domains.map((d) => [d.id, { id: d.id, name: d.name }]))
+      this.domainsByName = new Map(source.domains.map((d) => [d.name.toLowerCase(), { id: d.id, name: d.name }]))
+      this.queueIds = source.queues.map((q) => q.id)
+      this.version = version
       await this.refreshAgents()
       const ms = Math.round(performance.now() - t0)
-      this.opts.logger.info({ version, ms, users: source.users.length, warnings: compiled.warnings.length }, 'routing snapshot rebuilt')
-      for (const w of compiled.warnings) this.opts.logger.warn({ version }, `routing snapshot: ${w}`)
-      this.opts.onRebuilt?.({ version, ms, users: source.users.length, warnings: compiled.warnings.length })
+      this.opts.logger.info({ version, ms, users: source.users.length, warnings: warnings.length }, 'routing snapshot rebuilt')
+      for (const w of warnings) this.opts.logger.warn({ version }, `routing snapshot: ${w}`)
+      this.opts.onRebuilt?.({ version, ms, users: source.users.length, warnings: warnings.length })
     } catch (err) {
-      if (!this.snapshot) throw err
+      if (this.version === undefined) throw err
       this.opts.logger.warn({ err: (err as Error).message }, 'routing snapshot rebuild failed; serving the previous one')
     }
   }
 
   async refreshAgents() {
-    if (!this.snapshot) return
-    const next = new Map<string, Map<string, AgentState>>()
+    if (this.version === undefined) return
+    const next: AgentStates = new Map()
     try {
-      for (const queueId of this.snapshot.queuesById.keys()) {
+      for (const queueId of this.queueIds) {
         const agents = await this.opts.agents.list(queueId)
         next.set(queueId, new Map(agents.map(({ userId, ...s }) => [userId, s])))
       }
-      this.agentStates = next
+      this.target.setAgents(next)
     } catch (err) {
       this.opts.logger.warn({ err: (err as Error).message }, 'ACD state refresh failed; keeping the previous view')
     }
@@ -132,7 +170,7 @@ export class SnapshotHolder {
   private async checkEpoch() {
     try {
       const version = await loadRoutingEpoch(this.opts.prisma)
-      if (this.snapshot && version !== this.snapshot.version) await this.rebuild()
+      if (this.version !== undefined && version !== this.version) await this.rebuild()
       else await this.refreshAgents()
     } catch {
       // database down: keep serving the snapshot we have

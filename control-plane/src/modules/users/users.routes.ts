@@ -8,7 +8,7 @@ import { flushAuthCache } from '../kamailio/auth-cache.ts'
 const usersRoutes: FastifyPluginAsync = async (app) => {
   const base = usersService({ prisma: app.database.prisma, state: app.state })
   const kamailio = new KamailioRpc(app.config.kamailio.rpcUrl, 1000)
-  const realmOf = (domainId: string) => app.routingSnapshot.current.domainsById.get(domainId)?.name
+  const realmOf = (domainId: string) => app.routingSnapshot.domainById(domainId)?.name
   // Any update may change the password, the extension or the enabled flag: drop the cached HA1
   // of the old identity after the change has committed.
   const service: typeof base = {

@@ -1,0 +1,171 @@
+// The main thread's side of the lookup worker (lookup-worker.ts): starts it, hands it every routing
+// snapshot (it is SnapshotHolder's target), answers what it asks (events, CRM profiles), replays its
+// logs and metrics, and offers the app the same LookupService as the in-thread lookups (the HTTP
+// twins and explain go to the worker too, so they answer from the very snapshot Kamailio's lookups
+// use).
+//
+// If the worker dies (a bug: it has no I/O of its own to fail on), the host starts a new one after
+// a second and asks for a snapshot again (onRestart); calls meanwhile get no answer from the
+// listener, and Kamailio's janssonrpcc times them out into its failure route (503).
+import { Worker } from 'node:worker_threads'
+import type { FastifyBaseLogger } from 'fastify'
+import { RpcError } from './jsonrpc-server.ts'
+import type { ExplainReport, LookupService } from './lookups.ts'
+import type { LookupMetrics } from './lookup-metrics.ts'
+import type { AgentStates, SnapshotData, SnapshotTarget } from '../routing/snapshot-store.ts'
+import type { CallerProfile, RouteRequest } from '../routing/engine/types.ts'
+import type { HostMessage, WireError, WorkerData, WorkerMessage } from './lookup-worker-protocol.ts'
+
+export interface LookupWorkerOptions {
+  jsonRpc: { enabled: boolean; host: string; port: number }
+  deadlineMs: number
+  notificationConcurrency: number
+  log: FastifyBaseLogger
+  diagnostic: FastifyBaseLogger
+  metrics: LookupMetrics
+  /** applies an event Kamailio sent (the main thread's lookups.event) */
+  onEvent: (params: unknown) => Promise<unknown>
+  /** the CRM profile of a call the worker routes (only asked for domains in setCrmDomains) */
+  crmProfile: (req: RouteRequest) => Promise<CallerProfile | undefined> | undefined
+  /** a new worker replaced one that died: it needs a snapshot (SnapshotHolder.rebuild) */
+  onRestart: () => void
+  /** wait before a dead worker is replaced (default 1,000 ms) */
+  restartDelayMs?: number
+}
+
+export interface LookupWorkerHost extends SnapshotTarget, LookupService {
+  setCrmDomains(ids: string[]): void
+  /** the worker's thread id (tests and diagnostics) */
+  readonly threadId: number
+  /** stops the worker as if it had died (tests): it is replaced after restartDelayMs */
+  terminate(): Promise<void>
+  close(): Promise<void>
+}
+
+type Pending = { resolve: (v: never) => void; reject: (e: Error) => void }
+
+const toError = (e: WireError) => (e.rpcCode !== undefined ? new RpcError(e.rpcCode, e.message) : new Error(e.message))
+const wire = (err: unknown): WireError => (err instanceof RpcError ? { rpcCode: err.rpcCode, message: err.message } : { message: err instanceof Error ? err.message : String(err) })
+
+/** The worker's module: the compiled file under dist/, the TypeScript source under tsx. */
+function workerUrl(): { url: URL; workerData?: { entry: string } } {
+  const self = import.meta.url
+  if (self.endsWith('.js')) return { url: new URL('./lookup-worker.js', self) }
+  // a worker does not inherit tsx's loader (Node 20): a small boot module registers it first
+  return { url: new URL('../../lib/tsx-worker-boot.mjs', self), workerData: { entry: new URL('./lookup-worker.ts', self).href } }
+}
+
+export async function startLookupWorker(opts: LookupWorkerOptions): Promise<LookupWorkerHost> {
+  const data: WorkerData = { jsonRpc: opts.jsonRpc, deadlineMs: opts.deadlineMs, notificationConcurrency: opts.notificationConcurrency, logLevel: opts.log.level }
+  let worker!: Worker
+  let nextId = 0
+  const pending = new Map<number, Pending>()
+  let closing = false
+  let crmDomains: string[] = []
+  let alive = false
+  let restartTimer: NodeJS.Timeout | undefined
+
+  const post = (m: HostMessage) => worker.postMessage(m)
+  function request<T>(m: (id: number) => HostMessage): Promise<T> {
+    const id = ++nextId
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: never) => void, reject })
+      post(m(id))
+    })
+  }
+  const answer = (id: number, p: Promise<unknown> | unknown) =>
+    Promise.resolve(p).then((result) => post({ t: 'answer', id, result }), (err: unknown) => post({ t: 'answer', id, error: wire(err) }))
+
+  function onMessage(m: WorkerMessage): void {
+    switch (m.t) {
+      case 'started':
+        return
+      case 'installed':
+      case 'failed':
+      case 'reply': {
+        const p = pending.get(m.id)
+        if (!p) return
+        pending.delete(m.id)
+        if (m.t === 'installed') {
+          if (m.listening) opts.log.info({ address: m.listening, threadId: worker.threadId }, 'JSON-RPC listener for Kamailio ready (lookup worker)')
+          p.resolve({ warnings: m.warnings } as never)
+        } else if (m.error) p.reject(toError(m.error))
+        else p.resolve((m as { result?: unknown }).result as never)
+        return
+      }
+      case 'event':
+        return void answer(m.id, opts.onEvent(m.params))
+      case 'crm':
+        return void answer(m.id, opts.crmProfile(m.req))
+      case 'metrics':
+        for (const [kind, outcome, seconds] of m.observations) opts.metrics.observe(kind, outcome, seconds)
+        for (const [outcome, n] of Object.entries(m.decisions)) for (let i = 0; i < n; i++) opts.metrics.decision(outcome)
+        return
+      case 'log': {
+        const logger = (m.stream === 'diagnostic' ? opts.diagnostic : opts.log).child(m.bindings)
+        logger[m.level](m.obj, m.msg)
+        return
+      }
+    }
+  }
+
+  function spawn(): Promise<void> {
+    const { url, workerData } = workerUrl()
+    worker = new Worker(url, { workerData: { ...workerData, ...data } })
+    worker.on('message', onMessage)
+    worker.on('error', (err) => opts.log.error({ err: err.message, stack: err.stack }, 'lookup worker failed'))
+    const started = new Promise<void>((resolve, reject) => {
+      worker.once('online', () => {
+        alive = true
+        resolve()
+      })
+      worker.once('exit', (code) => reject(new Error(`the lookup worker exited (code ${code}) while starting`)))
+    })
+    worker.on('exit', (code) => {
+      alive = false
+      for (const p of pending.values()) p.reject(new Error('the lookup worker exited'))
+      pending.clear()
+      if (closing) return
+      opts.log.error({ code }, 'lookup worker exited; starting a new one')
+      restartTimer = setTimeout(() => {
+        spawn().then(() => {
+          if (crmDomains.length) post({ t: 'crmDomains', ids: crmDomains })
+          opts.onRestart()
+        }, (err: Error) => opts.log.error({ err: err.message }, 'lookup worker did not restart'))
+      }, opts.restartDelayMs ?? 1000)
+    })
+    return started
+  }
+  await spawn()
+
+  return {
+    get threadId() {
+      return worker.threadId
+    },
+    install: (snapshot: SnapshotData) => request<{ warnings: string[] }>((id) => ({ t: 'install', id, data: snapshot })),
+    setAgents(states: AgentStates) {
+      post({ t: 'agents', states })
+    },
+    setCrmDomains(ids) {
+      crmDomains = ids
+      post({ t: 'crmDomains', ids })
+    },
+    auth: (params) => request((id) => ({ t: 'call', id, method: 'auth', params })),
+    route: (params) => request((id) => ({ t: 'call', id, method: 'route', params })),
+    event: (params) => opts.onEvent(params),
+    report: (req, at, profile) => request<ExplainReport>((id) => ({ t: 'call', id, method: 'report', req, ...(at ? { at: at.getTime() } : {}), ...(profile ? { profile } : {}) })),
+    async terminate() {
+      await worker.terminate()
+    },
+    async close() {
+      closing = true
+      clearTimeout(restartTimer)
+      if (!alive) return
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+      post({ t: 'close' })
+      const timer = setTimeout(() => void worker.terminate(), 2000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}

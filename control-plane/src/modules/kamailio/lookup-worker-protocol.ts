@@ -1,0 +1,40 @@
+// The messages between the main thread (lookup-worker-host.ts) and the lookup worker
+// (lookup-worker.ts). Everything here is structured-clone data: no functions, no class instances.
+import type { AgentStates, SnapshotData } from '../routing/snapshot-store.ts'
+import type { CallerProfile, RouteRequest } from '../routing/engine/types.ts'
+
+export interface WorkerData {
+  jsonRpc: { enabled: boolean; host: string; port: number }
+  deadlineMs: number
+  notificationConcurrency: number
+  logLevel: string
+}
+
+/** an error that crossed the thread boundary; rpcCode set when it was an RpcError (a SIP answer) */
+export interface WireError {
+  rpcCode?: number
+  message: string
+}
+
+/** one lookup's latency: kind, outcome, seconds (LookupMetrics.observe's arguments) */
+export type Observation = [string, string, number]
+
+export type HostMessage =
+  | { t: 'install'; id: number; data: SnapshotData }
+  | { t: 'agents'; states: AgentStates }
+  | { t: 'crmDomains'; ids: string[] }
+  | { t: 'call'; id: number; method: 'auth' | 'route'; params: unknown }
+  | { t: 'call'; id: number; method: 'report'; req: RouteRequest; at?: number; profile?: CallerProfile }
+  /** the main thread's answer to a worker's `event` or `crm` */
+  | { t: 'answer'; id: number; result?: unknown; error?: WireError }
+  | { t: 'close' }
+
+export type WorkerMessage =
+  | { t: 'started' }
+  | { t: 'installed'; id: number; warnings: string[]; listening?: string }
+  | { t: 'failed'; id: number; error: WireError }
+  | { t: 'reply'; id: number; result?: unknown; error?: WireError }
+  | { t: 'event'; id: number; params: unknown }
+  | { t: 'crm'; id: number; req: RouteRequest }
+  | { t: 'metrics'; observations: Observation[]; decisions: Record<string, number> }
+  | { t: 'log'; stream: 'app' | 'diagnostic'; level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'; bindings: Record<string, unknown>; obj: Record<string, unknown>; msg?: string }
