@@ -118,12 +118,11 @@ t.test('lookup worker', async (t) => {
   })
 
   t.test("the worker's metrics and logs are the main thread's", async (t) => {
-    const counted = await eventually(async () => {
-      const text = await h.app.metrics.getSingleMetricAsString('sb_lookup_duration_seconds')
-      const m = /sb_lookup_duration_seconds_count\{[^}]*kind="route",outcome="ok"\} (\d+)/.exec(text)
-      return m && Number(m[1]) >= 3 && text
-    })
-    t.ok(counted, 'route lookups counted in the main registry')
+    const routed = async () => Number(/sb_lookup_duration_seconds_count\{[^}]*kind="route",outcome="ok"\} (\d+)/.exec(await h.app.metrics.getSingleMetricAsString('sb_lookup_duration_seconds'))?.[1] ?? 0)
+    const before = await routed()
+    t.ok(before >= 3, `route lookups counted in the main registry (${before})`)
+    await kam.call('route', invite('w-count@test', '1002'))
+    t.equal(await routed(), before + 1, 'a scrape right after a lookup counts it (the worker flushes its batch first)')
     t.match(await h.app.metrics.getSingleMetricAsString('sb_route_decisions_total'), /outcome="reject_no_dial_plan"[^}]*} 1/, 'decisions too')
     const rejected = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'route rejected' && l.callId === 'w-2@test')
     t.match(rejected, { reqId: /^kam-/, code: String, sipCode: 404 }, "the worker's log line, with the call's id")
@@ -132,7 +131,10 @@ t.test('lookup worker', async (t) => {
   t.test('a worker that dies is replaced and serves again', async (t) => {
     const host = h.app.lookups as LookupWorkerHost
     const before = host.threadId
+    t.equal((await h.app.inject({ url: '/health/ready' })).json().checks.lookups.status, 'up')
     await host.terminate()
+    const down = (await h.app.inject({ url: '/health/ready' })).json()
+    t.match(down, { status: 'not_ready', checks: { lookups: { status: 'down', required: true } } }, 'not ready while no worker answers')
     await kam.closed
     t.pass("Kamailio's connection closed with the worker (janssonrpcc reconnects)")
     const kam2 = await eventually(() => rpcClient(port), 10_000)
@@ -140,6 +142,7 @@ t.test('lookup worker', async (t) => {
     const again = await eventually(async () => (await kam2!.call('route', invite('w-after@test', '1002'))).result, 10_000)
     t.match(again?.routes?.[0]?.uri, /^sip:1002@/, 'routes again from a fresh snapshot')
     t.not(host.threadId, before, 'in a new thread')
+    t.equal((await h.app.inject({ url: '/health/ready' })).json().checks.lookups.status, 'up', 'ready again')
     kam2?.close()
     t.ok(lines.some((l) => l.includes('lookup worker exited; starting a new one')), 'the replacement is logged')
   })

@@ -1,11 +1,12 @@
 // /health/live: the process answers. /health/ready: the dependencies this instance needs answer.
 // Each check is reported; only those in READY_REQUIRES decide the status (Kamailio being down is
-// not a reason to restart the control plane, but an ops dashboard wants to see it).
+// not a reason to restart the control plane, but an ops dashboard wants to see it). `lookups` (the
+// lookup worker answers, with a snapshot) is always required: without it the instance routes nothing.
 import type { FastifyPluginAsync } from 'fastify'
 import { KamailioRpc } from '../kamailio/kamailio-rpc.ts'
 import { RtpengineNg } from '../media/rtpengine.ts'
 
-type CheckName = 'db' | 'redis' | 'kamailio' | 'rtpengine'
+type CheckName = 'db' | 'redis' | 'kamailio' | 'rtpengine' | 'lookups'
 interface CheckResult {
   status: 'up' | 'down' | 'disabled'
   required: boolean
@@ -36,12 +37,13 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/health/live', { schema: { tags: ['health'] } }, async () => ({ status: 'up' }))
 
   app.get('/health/ready', { schema: { tags: ['health'] } }, async (_req, reply) => {
-    const required = new Set(app.config.readyRequires)
+    const required = new Set<CheckName>([...app.config.readyRequires, 'lookups'])
     const probes: Record<CheckName, () => Promise<Omit<CheckResult, 'required'>>> = {
       db: () => timed(() => app.database.ping()),
       redis: async () => (app.state.kind === 'redis' ? timed(() => app.state.ping()) : { status: 'disabled' }),
       kamailio: () => timed(() => kamailio.version()),
       rtpengine: () => timed(() => rtpengine.ping()),
+      lookups: () => timed(() => app.lookups.ping()),
     }
     const names = Object.keys(probes) as CheckName[]
     const results = await Promise.all(names.map((n) => probes[n]()))

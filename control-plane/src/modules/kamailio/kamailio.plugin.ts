@@ -32,7 +32,8 @@ export default fp(
     // main thread loads it from the database, applies events and answers the worker's CRM questions
     let worker: LookupWorkerHost | undefined
     let snapshot!: SnapshotHolder
-    const metrics = lookupMetrics(app.metrics)
+    // a scrape first takes the worker's latest batch (it sends one every 200 ms otherwise)
+    const metrics = lookupMetrics(app.metrics, async () => worker?.flushMetrics())
     // CDRs and events that arrive while PostgreSQL is unreachable wait in DATA_DIR/spool (replayed every second)
     const spool = eventSpool<SpooledEvent>(path.join(app.config.dataDir, 'spool'))
     const sink = eventSink({ prisma: app.database.prisma, snapshot: { domainByName: (n) => snapshot.domainByName(n) }, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log, spool })

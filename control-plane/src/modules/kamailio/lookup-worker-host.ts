@@ -34,6 +34,8 @@ export interface LookupWorkerOptions {
 }
 
 export interface LookupWorkerHost extends SnapshotTarget, LookupService {
+  /** the worker's metrics batch, replayed now (resolves at once when no worker runs) */
+  flushMetrics(): Promise<void>
   setCrmDomains(ids: string[]): void
   /** the worker's thread id (tests and diagnostics) */
   readonly threadId: number
@@ -67,6 +69,8 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
 
   const post = (m: HostMessage) => worker.postMessage(m)
   function request<T>(m: (id: number) => HostMessage): Promise<T> {
+    // between a worker's death and its replacement nothing would answer
+    if (!alive) return Promise.reject(new Error('the lookup worker is restarting'))
     const id = ++nextId
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: never) => void, reject })
@@ -153,6 +157,10 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
     auth: (params) => request((id) => ({ t: 'call', id, method: 'auth', params })),
     route: (params) => request((id) => ({ t: 'call', id, method: 'route', params })),
     event: (params) => opts.onEvent(params),
+    flushMetrics: () => (alive ? request<void>((id) => ({ t: 'call', id, method: 'flushMetrics' })) : Promise.resolve()),
+    async ping() {
+      if (!(await request<boolean>((id) => ({ t: 'call', id, method: 'ping' })))) throw new Error('the lookup worker has no routing snapshot yet')
+    },
     report: (req, at, profile) => request<ExplainReport>((id) => ({ t: 'call', id, method: 'report', req, ...(at ? { at: at.getTime() } : {}), ...(profile ? { profile } : {}) })),
     async terminate() {
       await worker.terminate()

@@ -24,6 +24,10 @@ export type HostMessage =
   | { t: 'agents'; states: AgentStates }
   | { t: 'crmDomains'; ids: string[] }
   | { t: 'call'; id: number; method: 'auth' | 'route'; params: unknown }
+  /** answered with whether a snapshot is installed (the readiness check) */
+  | { t: 'call'; id: number; method: 'ping' }
+  /** sends the metrics batch now, then answers (a scrape reads up-to-date counts) */
+  | { t: 'call'; id: number; method: 'flushMetrics' }
   | { t: 'call'; id: number; method: 'report'; req: RouteRequest; at?: number; profile?: CallerProfile }
   /** the main thread's answer to a worker's `event` or `crm` */
   | { t: 'answer'; id: number; result?: unknown; error?: WireError }

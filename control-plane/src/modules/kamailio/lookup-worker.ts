@@ -46,12 +46,13 @@ const metrics: LookupMetrics = {
   decision: (outcome) => void (decisions[outcome] = (decisions[outcome] ?? 0) + 1),
   event: () => undefined, // events are counted where they are applied, in the main thread
 }
-setInterval(() => {
+function flushMetrics(): void {
   if (observations.length === 0 && Object.keys(decisions).length === 0) return
   send({ t: 'metrics', observations, decisions })
   observations = []
   decisions = {}
-}, 200).unref()
+}
+setInterval(flushMetrics, 200).unref()
 
 // ------------------------------------------------------------------ requests to the main thread
 let nextId = 0
@@ -125,6 +126,9 @@ port.on('message', (m: HostMessage) => {
       return
     case 'call': {
       const run = (): Promise<unknown> | unknown => {
+        if (m.method === 'ping') return store.loaded
+        // messages keep their order: the batch is replayed before this answer arrives
+        if (m.method === 'flushMetrics') return flushMetrics()
         if (m.method === 'report') return service.report(m.req, m.at === undefined ? undefined : new Date(m.at), m.profile)
         return m.method === 'auth' ? service.auth(m.params) : service.route(m.params)
       }

@@ -38,6 +38,8 @@ export interface LookupService {
   route(params: unknown): Promise<unknown>
   event(params: unknown): Promise<unknown>
   report(req: RouteRequest, at?: Date, profile?: CallerProfile): ExplainReport | Promise<ExplainReport>
+  /** resolves when lookups can be answered (the readiness check) */
+  ping(): Promise<void>
 }
 
 
@@ -104,6 +106,7 @@ export function lookups(deps: LookupDeps) {
   return {
     explain,
     report,
+    ping: async () => void deps.snapshot.current,
 
     auth: guard('auth', parseAuthParams, (p) => {
       const row = deps.snapshot.auth(p.user, p.domain)
