@@ -40,7 +40,7 @@ t.test('active-passive control plane', { skip: skipE2e, timeout: 90_000 }, async
   t.teardown(() => rtp.stop())
 
   const cpEnv = (port: number) => ({
-    DATABASE_URL: db.url, CP_JSONRPC_ENABLED: 'true', CP_JSONRPC_HOST: '127.0.0.1', CP_JSONRPC_PORT: String(port),
+    DATABASE_URL: db.url, CP_JSONRPC_ENABLED: 'true', CP_LOOKUP_WORKER: 'true', CP_JSONRPC_HOST: '127.0.0.1', CP_JSONRPC_PORT: String(port),
     KAMAILIO_RPC_URL: `http://127.0.0.1:${RPC}/RPC`, RTPENGINE_NG: `127.0.0.1:${NG}`,
     OUTBOX_WORKER_ENABLED: 'true', OUTBOX_POLL_MS: '100',
   })

@@ -119,7 +119,7 @@ t.test('Redis outage: calls and registrations unaffected, ACD 503, epoch safety 
     t.equal(w.status, 201, 'a provisioning write succeeds', { body: w.body })
     // ...and the epoch check brings it into this instance's snapshot anyway
     const wrote = Date.now()
-    const seen = await eventually(async () => s.h.app.routingSnapshot.auth('1003', DOMAIN), EPOCH_CATCH_UP_MS)
+    const seen = await eventually(async () => s.h.app.lookups.auth({ user: '1003', domain: DOMAIN }).catch(() => undefined), EPOCH_CATCH_UP_MS)
     timing.epochCatchUpMs = seen ? Date.now() - wrote : undefined
     t.ok(seen, `the change reached the routing snapshot without pub/sub after ${Date.now() - wrote} ms (epoch check, every 5 s)`)
     // idempotency keys live in PostgreSQL: a retried POST is still replayed
@@ -163,7 +163,7 @@ t.test('Redis outage: calls and registrations unaffected, ACD 503, epoch safety 
     // a provisioning change after the restore arrives by pub/sub, well before the next epoch check
     const changed = Date.now()
     t.equal((await timedApi('create user 1004', 'POST', '/users', { domainId: domain.id, extension: '1004', password: 'dave-redisout-secret' })).status, 201)
-    t.ok(await eventually(async () => s.h.app.routingSnapshot.auth('1004', DOMAIN), 3000), `a change after the restore reached the snapshot in ${Date.now() - changed} ms`)
+    t.ok(await eventually(async () => s.h.app.lookups.auth({ user: '1004', domain: DOMAIN }).catch(() => undefined), 3000), `a change after the restore reached the snapshot in ${Date.now() - changed} ms`)
     timing.changeAfterRestoreMs = Date.now() - changed
     // ACD works again
     const list = await timedApi('list agents (back)', 'GET', `/queues/${queue.id}/agents`)

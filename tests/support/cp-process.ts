@@ -61,6 +61,7 @@ export async function startControlPlaneProcess(o: ControlPlaneProcessOptions): P
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(o.httpPort),
       CP_JSONRPC_ENABLED: 'true',
+      CP_LOOKUP_WORKER: 'true', // as production runs it
       CP_JSONRPC_HOST: '127.0.0.1',
       CP_JSONRPC_PORT: String(o.jsonRpcPort),
       KAMAILIO_RPC_URL: 'http://127.0.0.1:1/RPC',

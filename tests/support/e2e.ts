@@ -77,6 +77,8 @@ export async function startStack(t: Test, ports: StackPorts, o: StackOptions): P
   const h = await buildTestApp({
     env: {
       CP_JSONRPC_ENABLED: 'true',
+      // production's arrangement: Kamailio's lookups answered by the lookup worker
+      CP_LOOKUP_WORKER: 'true',
       CP_JSONRPC_HOST: '127.0.0.1',
       CP_JSONRPC_PORT: String(ports.cp),
       KAMAILIO_RPC_URL: `http://127.0.0.1:${ports.rpc}/RPC`,
