@@ -9,12 +9,11 @@
 // listener, and Kamailio's janssonrpcc times them out into its failure route (503).
 import { Worker } from 'node:worker_threads'
 import type { FastifyBaseLogger } from 'fastify'
-import { RpcError } from './jsonrpc-server.ts'
 import type { ExplainReport, LookupService } from './lookups.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import type { AgentStates, SnapshotData, SnapshotTarget } from '../routing/snapshot-store.ts'
 import type { CallerProfile, RouteRequest } from '../routing/engine/types.ts'
-import type { HostMessage, WireError, WorkerData, WorkerMessage } from './lookup-worker-protocol.ts'
+import { fromWire, wireError, type HostMessage, type WorkerData, type WorkerMessage } from './lookup-worker-protocol.ts'
 
 export interface LookupWorkerOptions {
   jsonRpc: { enabled: boolean; host: string; port: number }
@@ -46,8 +45,6 @@ export interface LookupWorkerHost extends SnapshotTarget, LookupService {
 
 type Pending = { resolve: (v: never) => void; reject: (e: Error) => void }
 
-const toError = (e: WireError) => (e.rpcCode !== undefined ? new RpcError(e.rpcCode, e.message) : new Error(e.message))
-const wire = (err: unknown): WireError => (err instanceof RpcError ? { rpcCode: err.rpcCode, message: err.message } : { message: err instanceof Error ? err.message : String(err) })
 
 /** The worker's module: the compiled file under dist/, the TypeScript source under tsx. */
 function workerUrl(): { url: URL; workerData?: { entry: string } } {
@@ -78,7 +75,7 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
     })
   }
   const answer = (id: number, p: Promise<unknown> | unknown) =>
-    Promise.resolve(p).then((result) => post({ t: 'answer', id, result }), (err: unknown) => post({ t: 'answer', id, error: wire(err) }))
+    Promise.resolve(p).then((result) => post({ t: 'answer', id, result }), (err: unknown) => post({ t: 'answer', id, error: wireError(err) }))
 
   function onMessage(m: WorkerMessage): void {
     switch (m.t) {
@@ -93,7 +90,7 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
         if (m.t === 'installed') {
           if (m.listening) opts.log.info({ address: m.listening, threadId: worker.threadId }, 'JSON-RPC listener for Kamailio ready (lookup worker)')
           p.resolve({ warnings: m.warnings } as never)
-        } else if (m.error) p.reject(toError(m.error))
+        } else if (m.error) p.reject(fromWire(m.error))
         else p.resolve((m as { result?: unknown }).result as never)
         return
       }

@@ -1,5 +1,6 @@
 // The messages between the main thread (lookup-worker-host.ts) and the lookup worker
 // (lookup-worker.ts). Everything here is structured-clone data: no functions, no class instances.
+import { RpcError } from './jsonrpc-server.ts'
 import type { AgentStates, SnapshotData } from '../routing/snapshot-store.ts'
 import type { CallerProfile, RouteRequest } from '../routing/engine/types.ts'
 
@@ -15,6 +16,10 @@ export interface WireError {
   rpcCode?: number
   message: string
 }
+
+/** An error as it crosses, and back: an RpcError stays one (its code is the SIP answer). */
+export const wireError = (err: unknown): WireError => (err instanceof RpcError ? { rpcCode: err.rpcCode, message: err.message } : { message: err instanceof Error ? err.message : String(err) })
+export const fromWire = (e: WireError): Error => (e.rpcCode !== undefined ? new RpcError(e.rpcCode, e.message) : new Error(e.message))
 
 /** one lookup's latency: kind, outcome, seconds (LookupMetrics.observe's arguments) */
 export type Observation = [string, string, number]

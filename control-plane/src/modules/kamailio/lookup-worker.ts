@@ -11,11 +11,11 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { FastifyBaseLogger } from 'fastify'
 import { SnapshotStore } from '../routing/snapshot-store.ts'
-import { createJsonRpcServer, RpcError, type JsonRpcServer } from './jsonrpc-server.ts'
+import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
 import { lookups } from './lookups.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import type { CallerProfile } from '../routing/engine/types.ts'
-import type { HostMessage, WorkerData, WorkerMessage, Observation, WireError } from './lookup-worker-protocol.ts'
+import { fromWire, wireError, type HostMessage, type WorkerData, type WorkerMessage, type Observation } from './lookup-worker-protocol.ts'
 
 const port = parentPort
 if (!port) throw new Error('lookup-worker.ts runs as a worker thread (lookup-worker-host.ts starts it)')
@@ -64,8 +64,6 @@ function ask(m: (id: number) => WorkerMessage): Promise<unknown> {
     send(m(id))
   })
 }
-const toError = (e: WireError) => (e.rpcCode !== undefined ? new RpcError(e.rpcCode, e.message) : new Error(e.message))
-const wire = (err: unknown): WireError => (err instanceof RpcError ? { rpcCode: err.rpcCode, message: err.message } : { message: err instanceof Error ? err.message : String(err) })
 
 // ------------------------------------------------------------------ the lookups
 const store = new SnapshotStore()
@@ -114,9 +112,9 @@ port.on('message', (m: HostMessage) => {
     case 'install':
       try {
         const { warnings } = store.install(m.data)
-        listen().then((listening) => send({ t: 'installed', id: m.id, warnings, listening }), (err) => send({ t: 'failed', id: m.id, error: wire(err) }))
+        listen().then((listening) => send({ t: 'installed', id: m.id, warnings, listening }), (err) => send({ t: 'failed', id: m.id, error: wireError(err) }))
       } catch (err) {
-        send({ t: 'failed', id: m.id, error: wire(err) })
+        send({ t: 'failed', id: m.id, error: wireError(err) })
       }
       return
     case 'agents':
@@ -132,14 +130,14 @@ port.on('message', (m: HostMessage) => {
         if (m.method === 'report') return service.report(m.req, m.at === undefined ? undefined : new Date(m.at), m.profile)
         return m.method === 'auth' ? service.auth(m.params) : service.route(m.params)
       }
-      Promise.resolve().then(run).then((result) => send({ t: 'reply', id: m.id, result }), (err: unknown) => send({ t: 'reply', id: m.id, error: wire(err) }))
+      Promise.resolve().then(run).then((result) => send({ t: 'reply', id: m.id, result }), (err: unknown) => send({ t: 'reply', id: m.id, error: wireError(err) }))
       return
     }
     case 'answer': {
       const w = waiting.get(m.id)
       if (!w) return
       waiting.delete(m.id)
-      if (m.error) w.reject(toError(m.error))
+      if (m.error) w.reject(fromWire(m.error))
       else w.resolve(m.result)
       return
     }
