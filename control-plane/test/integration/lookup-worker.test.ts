@@ -3,6 +3,7 @@
 // thread and become CDRs, its metrics and logs show up in the main thread's, and a worker that dies
 // is replaced and serves again.
 import t from 'tap'
+import http from 'node:http'
 import net from 'node:net'
 import { Writable } from 'node:stream'
 import { buildTestApp } from '../support/app.ts'
@@ -146,4 +147,29 @@ t.test('lookup worker', async (t) => {
     kam2?.close()
     t.ok(lines.some((l) => l.includes('lookup worker exited; starting a new one')), 'the replacement is logged')
   })
+})
+
+t.test('lookup worker with tracing on: the lookups export their spans', async (t) => {
+  const bodies: string[] = []
+  const otlp = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c)).on('end', () => {
+      bodies.push(body)
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+  })
+  await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r))
+  t.teardown(() => new Promise<void>((r) => { otlp.closeAllConnections(); otlp.close(() => r()) }))
+  const port = await freePort()
+  const h = await buildTestApp({ env: { CP_LOOKUP_WORKER: 'true', CP_JSONRPC_ENABLED: 'true', CP_JSONRPC_PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(otlp.address() as net.AddressInfo).port}` } })
+  t.teardown(h.close)
+  const fx = api(h)
+  const domain = await fx.domain('traced.example')
+  await fx.user(domain.id, '1001')
+  await h.app.routingSnapshot.rebuild()
+  const kam = await rpcClient(port)
+  t.teardown(kam.close)
+  t.ok((await kam.call('auth', { user: '1001', domain: 'traced.example', callid: 'traced-1@test' })).result, 'answered by the worker')
+  const exported = await eventually(async () => bodies.find((b) => b.includes('kamailio.auth') && b.includes('traced-1@test')), 5000)
+  t.ok(exported, "the worker exported the lookup's span, with the call's id")
 })

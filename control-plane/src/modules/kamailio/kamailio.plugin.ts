@@ -56,6 +56,7 @@ export default fp(
         jsonRpc: app.config.jsonRpc,
         deadlineMs: app.config.internal.lookupDeadlineMs,
         notificationConcurrency,
+        ...(app.config.events.otel ? { tracing: { endpoint: app.config.events.otel.endpoint, serviceName: app.config.events.otel.serviceName, instanceId: app.config.instanceId } } : {}),
         log: app.log,
         diagnostic: app.logs.diagnostic,
         metrics,

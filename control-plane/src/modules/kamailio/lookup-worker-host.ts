@@ -19,6 +19,7 @@ export interface LookupWorkerOptions {
   jsonRpc: { enabled: boolean; host: string; port: number }
   deadlineMs: number
   notificationConcurrency: number
+  tracing?: WorkerData['tracing']
   log: FastifyBaseLogger
   diagnostic: FastifyBaseLogger
   metrics: LookupMetrics
@@ -55,7 +56,7 @@ function workerUrl(): { url: URL; workerData?: { entry: string } } {
 }
 
 export async function startLookupWorker(opts: LookupWorkerOptions): Promise<LookupWorkerHost> {
-  const data: WorkerData = { jsonRpc: opts.jsonRpc, deadlineMs: opts.deadlineMs, notificationConcurrency: opts.notificationConcurrency, logLevel: opts.log.level }
+  const data: WorkerData = { jsonRpc: opts.jsonRpc, deadlineMs: opts.deadlineMs, notificationConcurrency: opts.notificationConcurrency, logLevel: opts.log.level, ...(opts.tracing ? { tracing: opts.tracing } : {}) }
   let worker!: Worker
   let nextId = 0
   const pending = new Map<number, Pending>()

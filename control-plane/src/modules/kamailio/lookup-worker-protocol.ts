@@ -9,6 +9,8 @@ export interface WorkerData {
   deadlineMs: number
   notificationConcurrency: number
   logLevel: string
+  /** the main thread's OTLP settings when tracing is on: the worker's lookups get their spans too */
+  tracing?: { endpoint: string; serviceName: string; instanceId: string }
 }
 
 /** an error that crossed the thread boundary; rpcCode set when it was an RpcError (a SIP answer) */

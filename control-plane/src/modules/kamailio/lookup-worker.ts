@@ -15,12 +15,16 @@ import { createJsonRpcServer, type JsonRpcServer } from './jsonrpc-server.ts'
 import { lookups } from './lookups.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import type { CallerProfile } from '../routing/engine/types.ts'
+import { startTracing, stopTracing } from '../../lib/tracing.ts'
 import { fromWire, wireError, type HostMessage, type WorkerData, type WorkerMessage, type Observation } from './lookup-worker-protocol.ts'
 
 const port = parentPort
 if (!port) throw new Error('lookup-worker.ts runs as a worker thread (lookup-worker-host.ts starts it)')
 const config = workerData as WorkerData
 const send = (m: WorkerMessage) => port.postMessage(m)
+// a thread has its own copy of the tracer: started here too, the lookups' spans (trace id from the
+// Call-ID, as the main thread's) join their call's trace
+if (config.tracing) await startTracing(config.tracing)
 
 // ------------------------------------------------------------------ logs and metrics, forwarded
 function forwardingLogger(stream: 'app' | 'diagnostic', bindings: Record<string, unknown> = {}): FastifyBaseLogger {
@@ -142,7 +146,7 @@ port.on('message', (m: HostMessage) => {
       return
     }
     case 'close':
-      void (rpc?.close() ?? Promise.resolve()).then(() => port.close())
+      void (rpc?.close() ?? Promise.resolve()).then(() => stopTracing()).finally(() => port.close())
       return
   }
 })
