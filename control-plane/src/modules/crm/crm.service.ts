@@ -7,6 +7,15 @@ import type { RouteRequest, CallerProfile } from '../routing/engine/types.ts'
 import { crmClient, type CrmConnectorRow, type CrmOptions } from './crm-client.ts'
 import { crmRepository } from './crm.repository.ts'
 
+type DomainsByName = { domainByName(name: string): { id: string; name: string } | undefined }
+
+/** The domain whose connector a call asks (the callee's, else the caller's) and the caller it asks about. */
+export function crmTarget(domains: DomainsByName, req: RouteRequest): { domain: { id: string; name: string }; caller: string } | undefined {
+  const domain = domains.domainByName(req.ruriDomain) ?? domains.domainByName(req.fromDomain)
+  const caller = req.authUser || req.fromUser
+  return domain && caller ? { domain, caller } : undefined
+}
+
 export function crmService(prisma: PrismaClient, opts: CrmOptions) {
   const client = crmClient(opts)
   let byDomain = new Map<string, CrmConnectorRow>()
@@ -25,13 +34,11 @@ export function crmService(prisma: PrismaClient, opts: CrmOptions) {
       return byDomain.size
     },
     /** domains: how the call's domain names resolve (the snapshot's, or the main thread's copy of them) */
-    profileFor(domains: { domainByName(name: string): { id: string; name: string } | undefined }, req: RouteRequest): Promise<CallerProfile | undefined> | undefined {
+    profileFor(domains: DomainsByName, req: RouteRequest): Promise<CallerProfile | undefined> | undefined {
       if (byDomain.size === 0) return undefined
-      const domain = domains.domainByName(req.ruriDomain) ?? domains.domainByName(req.fromDomain)
-      const c = domain && byDomain.get(domain.id)
-      const caller = req.authUser || req.fromUser
-      if (!c || !caller) return undefined
-      return client.ask(c, caller, domain.name)
+      const target = crmTarget(domains, req)
+      const c = target && byDomain.get(target.domain.id)
+      return c ? client.ask(c, target.caller, target.domain.name) : undefined
     },
   }
 }

@@ -31,20 +31,8 @@ export default fp(
     // production: auth and route in the lookup worker, which holds the only compiled snapshot; the
     // main thread loads it from the database, applies events and answers the worker's CRM questions
     let worker: LookupWorkerHost | undefined
-    let snapshot!: SnapshotHolder
     // a scrape first takes the worker's latest batch (it sends one every 200 ms otherwise)
     const metrics = lookupMetrics(app.metrics, async () => worker?.flushMetrics())
-    // CDRs and events that arrive while PostgreSQL is unreachable wait in DATA_DIR/spool (replayed every second)
-    const spool = eventSpool<SpooledEvent>(path.join(app.config.dataDir, 'spool'))
-    const sink = eventSink({ prisma: app.database.prisma, snapshot: { domainByName: (n) => snapshot.domainByName(n) }, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log, spool })
-    const local = lookups({
-      snapshot: { get current() { return snapshot.current }, auth: (u, d) => snapshot.auth(u, d), get agentView() { return snapshot.agentView }, setCursor: (q, c) => snapshot.setCursor(q, c) },
-      metrics,
-      log: app.log,
-      diagnostic: app.logs.diagnostic,
-      onEvent: (event, decision) => sink.apply(event, decision),
-      crm: { profileFor: (req) => crm.profileFor(snapshot, req) },
-    })
     // An event's promise settles when its CDR batch is committed (cdr.service.ts), and a call's
     // events wait for each other (lookups.ts), so the events in flight bound the batch size: at
     // 4, batches of ~4 could not keep up with 1,000 calls/s (docs/benchmarks.md). The listener
@@ -60,14 +48,15 @@ export default fp(
         log: app.log,
         diagnostic: app.logs.diagnostic,
         metrics,
-        onEvent: local.event,
+        // the worker forwards events only once it listens, i.e. after snapshot.start() below
+        onEvent: (params) => local.event(params),
         crmProfile: (req) => crm.profileFor(snapshot, req),
         onRestart: () => void snapshot.rebuild().catch((err) => app.log.error({ err: (err as Error).message }, 'no routing snapshot for the new lookup worker')),
       })
     }
     const syncCrm = () => worker?.setCrmDomains(crm.domainIds())
     syncCrm()
-    snapshot = new SnapshotHolder({
+    const snapshot = new SnapshotHolder({
       prisma: app.database.prisma,
       state: app.state,
       agents: sharedAgentStateStore(app.state),
@@ -78,6 +67,18 @@ export default fp(
         // connectors change through provisioning, which bumps the routing epoch
         void crm.reload().then(syncCrm, (err) => app.log.warn({ err: (err as Error).message }, 'CRM connectors not reloaded'))
       },
+    })
+    // CDRs and events that arrive while PostgreSQL is unreachable wait in DATA_DIR/spool (replayed every second)
+    const spool = eventSpool<SpooledEvent>(path.join(app.config.dataDir, 'spool'))
+    const sink = eventSink({ prisma: app.database.prisma, snapshot, live: liveState(app.metrics), media: app.hasDecorator('media') ? app.media : undefined, log: app.log, spool })
+    // in this thread: every lookup when the worker is off, the events either way
+    const local = lookups({
+      snapshot,
+      metrics,
+      log: app.log,
+      diagnostic: app.logs.diagnostic,
+      onEvent: (event, decision) => sink.apply(event, decision),
+      crm: { profileFor: (req) => crm.profileFor(snapshot, req) },
     })
     try {
       await snapshot.start()

@@ -2,7 +2,8 @@ import { Counter, Histogram, type Registry } from 'prom-client'
 
 export interface LookupMetrics {
   observe(kind: string, outcome: string, seconds: number): void
-  decision(outcome: string): void
+  /** n: decisions with this outcome (the lookup worker sends them counted) */
+  decision(outcome: string, n?: number): void
   event(type: string): void
 }
 
@@ -21,7 +22,7 @@ export function lookupMetrics(registry: Registry, beforeCollect?: () => Promise<
   const events = new Counter({ name: 'sb_kamailio_events_total', help: 'Events received from Kamailio', labelNames: ['type'], registers: [registry] })
   return {
     observe: (kind, outcome, seconds) => latency.observe({ kind, outcome }, seconds),
-    decision: (outcome) => decisions.inc({ outcome }),
+    decision: (outcome, n = 1) => decisions.inc({ outcome }, n),
     event: (type) => events.inc({ type }),
   }
 }

@@ -13,7 +13,7 @@ import type { ExplainReport, LookupService } from './lookups.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import type { AgentStates, SnapshotData, SnapshotTarget } from '../routing/snapshot-store.ts'
 import type { CallerProfile, RouteRequest } from '../routing/engine/types.ts'
-import { fromWire, wireError, type HostMessage, type WorkerData, type WorkerMessage } from './lookup-worker-protocol.ts'
+import { PendingRequests, wireError, type HostMessage, type WorkerData, type WorkerMessage } from './lookup-worker-protocol.ts'
 
 export interface LookupWorkerOptions {
   jsonRpc: { enabled: boolean; host: string; port: number }
@@ -44,8 +44,6 @@ export interface LookupWorkerHost extends SnapshotTarget, LookupService {
   close(): Promise<void>
 }
 
-type Pending = { resolve: (v: never) => void; reject: (e: Error) => void }
-
 
 /** The worker's module: the compiled file under dist/, the TypeScript source under tsx. */
 function workerUrl(): { url: URL; workerData?: { entry: string } } {
@@ -58,8 +56,7 @@ function workerUrl(): { url: URL; workerData?: { entry: string } } {
 export async function startLookupWorker(opts: LookupWorkerOptions): Promise<LookupWorkerHost> {
   const data: WorkerData = { jsonRpc: opts.jsonRpc, deadlineMs: opts.deadlineMs, notificationConcurrency: opts.notificationConcurrency, logLevel: opts.log.level, ...(opts.tracing ? { tracing: opts.tracing } : {}) }
   let worker!: Worker
-  let nextId = 0
-  const pending = new Map<number, Pending>()
+  const pending = new PendingRequests()
   let closing = false
   let crmDomains: string[] = []
   let alive = false
@@ -69,39 +66,27 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
   function request<T>(m: (id: number) => HostMessage): Promise<T> {
     // between a worker's death and its replacement nothing would answer
     if (!alive) return Promise.reject(new Error('the lookup worker is restarting'))
-    const id = ++nextId
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: never) => void, reject })
-      post(m(id))
-    })
+    return pending.ask<T>((id) => post(m(id)))
   }
   const answer = (id: number, p: Promise<unknown> | unknown) =>
     Promise.resolve(p).then((result) => post({ t: 'answer', id, result }), (err: unknown) => post({ t: 'answer', id, error: wireError(err) }))
 
   function onMessage(m: WorkerMessage): void {
     switch (m.t) {
-      case 'started':
-        return
       case 'installed':
+        if (m.listening) opts.log.info({ address: m.listening, threadId: worker.threadId }, 'JSON-RPC listener for Kamailio ready (lookup worker)')
+        return pending.settle(m.id, undefined, { warnings: m.warnings })
       case 'failed':
-      case 'reply': {
-        const p = pending.get(m.id)
-        if (!p) return
-        pending.delete(m.id)
-        if (m.t === 'installed') {
-          if (m.listening) opts.log.info({ address: m.listening, threadId: worker.threadId }, 'JSON-RPC listener for Kamailio ready (lookup worker)')
-          p.resolve({ warnings: m.warnings } as never)
-        } else if (m.error) p.reject(fromWire(m.error))
-        else p.resolve((m as { result?: unknown }).result as never)
-        return
-      }
+        return pending.settle(m.id, m.error)
+      case 'reply':
+        return pending.settle(m.id, m.error, m.result)
       case 'event':
         return void answer(m.id, opts.onEvent(m.params))
       case 'crm':
         return void answer(m.id, opts.crmProfile(m.req))
       case 'metrics':
         for (const [kind, outcome, seconds] of m.observations) opts.metrics.observe(kind, outcome, seconds)
-        for (const [outcome, n] of Object.entries(m.decisions)) for (let i = 0; i < n; i++) opts.metrics.decision(outcome)
+        for (const [outcome, n] of Object.entries(m.decisions)) opts.metrics.decision(outcome, n)
         return
       case 'log': {
         // the bindings as fields of the line: a pino child per forwarded line cost more than the line
@@ -126,8 +111,7 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
     })
     worker.on('exit', (code) => {
       alive = false
-      for (const p of pending.values()) p.reject(new Error('the lookup worker exited'))
-      pending.clear()
+      pending.rejectAll(new Error('the lookup worker exited'))
       if (closing) return
       opts.log.error({ code }, 'lookup worker exited; starting a new one')
       restartTimer = setTimeout(() => {

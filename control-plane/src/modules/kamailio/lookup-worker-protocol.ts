@@ -21,7 +21,34 @@ export interface WireError {
 
 /** An error as it crosses, and back: an RpcError stays one (its code is the SIP answer). */
 export const wireError = (err: unknown): WireError => (err instanceof RpcError ? { rpcCode: err.rpcCode, message: err.message } : { message: err instanceof Error ? err.message : String(err) })
-export const fromWire = (e: WireError): Error => (e.rpcCode !== undefined ? new RpcError(e.rpcCode, e.message) : new Error(e.message))
+const fromWire = (e: WireError): Error => (e.rpcCode !== undefined ? new RpcError(e.rpcCode, e.message) : new Error(e.message))
+
+/** What one side asked the other and still waits for, by id; settled when the answer arrives. */
+export class PendingRequests {
+  private next = 0
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+
+  ask<T>(post: (id: number) => void): Promise<T> {
+    const id = ++this.next
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      post(id)
+    })
+  }
+
+  settle(id: number, error: WireError | undefined, result?: unknown): void {
+    const w = this.waiting.get(id)
+    if (!w) return
+    this.waiting.delete(id)
+    if (error) w.reject(fromWire(error))
+    else w.resolve(result)
+  }
+
+  rejectAll(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err)
+    this.waiting.clear()
+  }
+}
 
 /** one lookup's latency: kind, outcome, seconds (LookupMetrics.observe's arguments) */
 export type Observation = [string, string, number]
@@ -41,7 +68,6 @@ export type HostMessage =
   | { t: 'close' }
 
 export type WorkerMessage =
-  | { t: 'started' }
   | { t: 'installed'; id: number; warnings: string[]; listening?: string }
   | { t: 'failed'; id: number; error: WireError }
   | { t: 'reply'; id: number; result?: unknown; error?: WireError }

@@ -16,7 +16,8 @@ import { lookups } from './lookups.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
 import type { CallerProfile } from '../routing/engine/types.ts'
 import { startTracing, stopTracing } from '../../lib/tracing.ts'
-import { fromWire, wireError, type HostMessage, type WorkerData, type WorkerMessage, type Observation } from './lookup-worker-protocol.ts'
+import { crmTarget } from '../crm/crm.service.ts'
+import { PendingRequests, wireError, type HostMessage, type WorkerData, type WorkerMessage, type Observation } from './lookup-worker-protocol.ts'
 
 const port = parentPort
 if (!port) throw new Error('lookup-worker.ts runs as a worker thread (lookup-worker-host.ts starts it)')
@@ -59,15 +60,8 @@ function flushMetrics(): void {
 setInterval(flushMetrics, 200).unref()
 
 // ------------------------------------------------------------------ requests to the main thread
-let nextId = 0
-const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-function ask(m: (id: number) => WorkerMessage): Promise<unknown> {
-  const id = ++nextId
-  return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject })
-    send(m(id))
-  })
-}
+const asked = new PendingRequests()
+const ask = (m: (id: number) => WorkerMessage): Promise<unknown> => asked.ask((id) => send(m(id)))
 
 // ------------------------------------------------------------------ the lookups
 const store = new SnapshotStore()
@@ -81,9 +75,8 @@ const service = lookups({
   crm: {
     profileFor(req) {
       if (crmDomainIds.size === 0) return undefined
-      const s = store.current
-      const domain = s.domainsByName.get(req.ruriDomain.toLowerCase()) ?? s.domainsByName.get(req.fromDomain.toLowerCase())
-      if (!domain || !crmDomainIds.has(domain.id) || !(req.authUser || req.fromUser)) return undefined
+      const target = crmTarget(store, req)
+      if (!target || !crmDomainIds.has(target.domain.id)) return undefined
       return ask((id) => ({ t: 'crm', id, req })) as Promise<CallerProfile | undefined>
     },
   },
@@ -137,18 +130,10 @@ port.on('message', (m: HostMessage) => {
       Promise.resolve().then(run).then((result) => send({ t: 'reply', id: m.id, result }), (err: unknown) => send({ t: 'reply', id: m.id, error: wireError(err) }))
       return
     }
-    case 'answer': {
-      const w = waiting.get(m.id)
-      if (!w) return
-      waiting.delete(m.id)
-      if (m.error) w.reject(fromWire(m.error))
-      else w.resolve(m.result)
-      return
-    }
+    case 'answer':
+      return asked.settle(m.id, m.error, m.result)
     case 'close':
       void (rpc?.close() ?? Promise.resolve()).then(() => stopTracing()).finally(() => port.close())
       return
   }
 })
-
-send({ t: 'started' })

@@ -148,6 +148,3 @@ export function lookups(deps: LookupDeps) {
 }
 
 export type Lookups = ReturnType<typeof lookups>
-
-// the in-thread lookups are one LookupService
-export const asService = (l: Lookups): LookupService => l

@@ -48,6 +48,11 @@ export class SnapshotStore implements SnapshotTarget {
     this.agentStates = states
   }
 
+  /** A domain by SIP host name (case-insensitive), as SnapshotHolder.domainByName. */
+  domainByName(name: string): { id: string; name: string } | undefined {
+    return this.current.domainsByName.get(name.toLowerCase())
+  }
+
   /** `user@domain` → credentials and the domain's registration window. */
   auth(user: string, domain: string): AuthRow | undefined {
     return this.authIndex.get(`${user}@${domain.toLowerCase()}`)
