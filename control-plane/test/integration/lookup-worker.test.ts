@@ -134,6 +134,10 @@ t.test('lookup worker', async (t) => {
     const before = host.threadId
     t.equal((await h.app.inject({ url: '/health/ready' })).json().checks.lookups.status, 'up')
     await host.terminate()
+    // the replacement starts 1 s later; the readiness check can take longer (its rtpengine probe)
+    const explain = await h.app.inject({ method: 'POST', url: '/api/v1/routing/explain', headers: h.auth(), payload: { from: '1001', to: '1002', domain: D } })
+    t.equal(explain.statusCode, 503, `explain meanwhile: 503, not 500 (${explain.body})`)
+    t.equal(explain.json().error.code, 'lookups_unavailable')
     const down = (await h.app.inject({ url: '/health/ready' })).json()
     t.match(down, { status: 'not_ready', checks: { lookups: { status: 'down', required: true } } }, 'not ready while no worker answers')
     await kam.closed

@@ -8,6 +8,7 @@
 // a second and asks for a snapshot again (onRestart); calls meanwhile get no answer from the
 // listener, and Kamailio's janssonrpcc times them out into its failure route (503).
 import { Worker } from 'node:worker_threads'
+import { Unavailable } from '../../lib/errors.ts'
 import type { FastifyBaseLogger } from 'fastify'
 import type { ExplainReport, LookupService } from './lookups.ts'
 import type { LookupMetrics } from './lookup-metrics.ts'
@@ -65,7 +66,8 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
   const post = (m: HostMessage) => worker.postMessage(m)
   function request<T>(m: (id: number) => HostMessage): Promise<T> {
     // between a worker's death and its replacement nothing would answer
-    if (!alive) return Promise.reject(new Error('the lookup worker is restarting'))
+    // (explain and the HTTP twins answer 503 lookups_unavailable, not 500)
+    if (!alive) return Promise.reject(Unavailable('lookups_unavailable', 'the lookup worker is restarting; retry in a few seconds'))
     return pending.ask<T>((id) => post(m(id)))
   }
   const answer = (id: number, p: Promise<unknown> | unknown) =>
@@ -111,7 +113,7 @@ export async function startLookupWorker(opts: LookupWorkerOptions): Promise<Look
     })
     worker.on('exit', (code) => {
       alive = false
-      pending.rejectAll(new Error('the lookup worker exited'))
+      pending.rejectAll(Unavailable('lookups_unavailable', 'the lookup worker exited; retry in a few seconds'))
       if (closing) return
       opts.log.error({ code }, 'lookup worker exited; starting a new one')
       restartTimer = setTimeout(() => {
