@@ -29,7 +29,7 @@ import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { runRpc, type RpcRunResult } from './netstring-client.ts'
 import { machine, median, peakRssMb, round, rssMb, sampler } from './stats.ts'
-import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from './production-server.ts'
+import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, snapshotLogged, startServer } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -137,7 +137,7 @@ async function main() {
     nodeArgs.push(...args['node-flags'].split(' ').filter(Boolean))
     if (args['cpu-prof']) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`)
     report.serverEntry = path.relative(ROOT, entry) + (nodeArgs.length ? ` (node ${nodeArgs.join(' ')})` : '')
-    const server = await startServer({ entry, nodeArgs, logFile: serverLog, httpPort: HTTP_PORT,
+    const server = await startServer({ entry, nodeArgs, logFile: serverLog, httpPort: HTTP_PORT, ready: snapshotLogged(serverLog),
       env: productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'data'), httpPort: HTTP_PORT, rpcPort: RPC_PORT, logLevel: args['log-level'], extra: npmStartEnv() }) })
     child = server.child
     const pid = server.pid

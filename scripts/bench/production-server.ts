@@ -63,6 +63,10 @@ export function productionEnv(o: ServerEnvOptions): Record<string, string | unde
   }
 }
 
+/** A `ready` check for startServer: the server has logged its first routing snapshot (its log is
+ *  written in blocks, so the line can land a moment after /health/live answers). */
+export const snapshotLogged = (logFile: string) => () => fs.readFileSync(logFile, 'utf8').includes('routing snapshot rebuilt')
+
 export interface StartedServer {
   child: ChildProcess
   pid: number

@@ -54,7 +54,7 @@ import { renderKamailio } from '../../control-plane/src/modules/config-render/re
 import { buildDataset, type Dataset } from './dataset.ts'
 import { cpuSeconds, machine, peakRssMb, percentile, round, rssMb, treeSampler } from './stats.ts'
 import { captureSip } from './sip-wire.ts'
-import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from './production-server.ts'
+import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, snapshotLogged, startServer } from './production-server.ts'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks'
 import type { PrismaClient } from '../../control-plane/src/generated/prisma/client.ts'
@@ -318,7 +318,7 @@ async function compiledControlPlane(setup: DatasetSetup, tmp: string): Promise<C
     }
     const env = productionEnv({ databaseUrl: db.url, dataDir: path.join(tmp, 'cp-data'), httpPort: P.cpHttp, rpcPort: P.cp, logLevel: args['log-level'], extra })
     const serverLog = path.join(tmp, 'server.log')
-    const server = await startServer({ nodeArgs, env, logFile: serverLog, httpPort: P.cpHttp })
+    const server = await startServer({ nodeArgs, env, logFile: serverLog, httpPort: P.cpHttp, ready: snapshotLogged(serverLog) })
     child = server.child
     const pid = server.pid
     const base = `http://127.0.0.1:${P.cpHttp}`

@@ -32,6 +32,23 @@ export function loggerOptions(level: string, stream: 'application' | 'audit' | '
   }
 }
 
+/**
+ * stdout, written in blocks of at least 4 kB, and at least every 200 ms when lines are waiting:
+ * at 1,000 dialog events a second, one write(2) per line cost ~6 % of a core on our 2-core VMs
+ * (docs/benchmarks.md §2). pino flushes what is left when the process exits.
+ */
+function stdoutInBlocks(): DestinationStream {
+  const dest = pino.destination({ fd: 1, sync: false, minLength: 4096 })
+  const timer = setInterval(() => {
+    try {
+      dest.flush()
+    } catch {
+      clearInterval(timer) // the stream was closed (flush throws once it is destroyed)
+    }
+  }, 200).unref()
+  return dest
+}
+
 export type LogStream = 'application' | 'audit' | 'diagnostic'
 
 /**
@@ -45,6 +62,6 @@ export function streamLoggers(level: string, destination?: DestinationStream): R
   const root = pino({ ...opts, base: { service: 'switchboard-control-plane' }, mixin: () => {
     const traceId = currentTraceId()
     return traceId ? { traceId } : {}
-  } }, destination ?? pino.destination({ fd: 1, sync: false }))
+  } }, destination ?? (level === 'silent' ? { write: () => undefined } : stdoutInBlocks()))
   return { application: root.child({ stream: 'application' }), audit: root.child({ stream: 'audit' }), diagnostic: root.child({ stream: 'diagnostic' }) }
 }
