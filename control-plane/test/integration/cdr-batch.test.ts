@@ -1,7 +1,8 @@
 // Dialog events are written in batches (cdr.service.ts): events applied at once share one
-// transaction, a call's events keep their order inside a batch, a retransmitted start changes
-// nothing, each event still has exactly one outbox row, and a batch that fails for another reason
-// than the database is retried event by event.
+// statement, a call's events keep their order inside a batch, a retransmitted start changes
+// nothing, each event still has exactly one outbox row, a CDR change is never stored without its
+// outbox event, and a batch that fails for another reason than the database is retried event by
+// event.
 import t from 'tap'
 import { buildTestApp } from '../support/app.ts'
 import { cdrService } from '../../src/modules/cdr/cdr.service.ts'
@@ -61,5 +62,12 @@ for (const db of ['postgres', 'pglite'] as const) {
     await good
     t.ok(await prisma.cdr.findUnique({ where: { callId: 'good@x' } }), 'its batch neighbour is written')
     t.equal(await prisma.cdr.count({ where: { callId: 'bad@x' } }), 0, 'nothing of the bad one')
+
+    // the CDR row and its outbox event are one statement: when the outbox insert fails, the CDR
+    // change is not stored either (a constraint that refuses this one event's outbox row)
+    await prisma.$executeRawUnsafe(`ALTER TABLE "outbox_events" ADD CONSTRAINT "test_refuse" CHECK ("payload"->'correlation'->>'callId' <> 'refused@x') NOT VALID`)
+    await t.rejects(cdrs.apply(ev('dialog.start', 'refused@x', 0), undefined), 'the event is rejected')
+    await prisma.$executeRawUnsafe(`ALTER TABLE "outbox_events" DROP CONSTRAINT "test_refuse"`)
+    t.equal(await prisma.cdr.count({ where: { callId: 'refused@x' } }), 0, 'no CDR without its outbox event')
   })
 }

@@ -1,13 +1,14 @@
 // CDRs from Kamailio's dialog events. Each event updates the call's row (keyed by Call-ID) and
-// writes its outbox event in the same transaction, so a CDR change is never published without
-// being stored, nor stored without being published. The routing decision remembered at lookup
-// time adds what Kamailio does not know: domain, kind, trunk and rule.
+// writes its outbox event in the same statement, so a CDR change is never published without being
+// stored, nor stored without being published. The routing decision remembered at lookup time adds
+// what Kamailio does not know: domain, kind, trunk and rule.
 //
 // Events are written in batches: those that arrive while a batch is being written, or within
-// BATCH_INTERVAL_MS of the last one's start, go together into the next one (one transaction: read the calls' rows, fold the events onto them in arrival
-// order, one upsert, one outbox insert; raw SQL with the rows as one JSON parameter, because
-// Prisma's per-row argument handling cost more than the statements). One transaction per event cost ~0.7 ms of the control
-// plane's CPU plus PostgreSQL's, three per call: at 400 calls/s the control plane fell behind
+// BATCH_INTERVAL_MS of the last one's start, go together into the next one (read the calls' rows,
+// fold the events onto them in arrival order, then one statement for the upsert and the outbox
+// insert; raw SQL with the rows as JSON parameters, because Prisma's per-row argument handling
+// cost more than the statements). One transaction per event cost ~0.7 ms of the control plane's
+// CPU plus PostgreSQL's, three per call: at 400 calls/s the control plane fell behind
 // (docs/benchmarks.md). A batch that fails for another reason than an unreachable database is
 // retried one event at a time, so one bad event cannot take the others with it.
 import { randomUUID } from 'node:crypto'
@@ -47,10 +48,15 @@ interface Pending {
 
 const toDate = (ts: number) => new Date(Math.round(ts * 1000))
 const MAX_BATCH = 1000
-/** a batch starts at most this often: a transaction costs ~3 ms of CPU whatever its size, and
- *  with a new one as soon as the last ended, batches at 1,000 calls/s held ~13 events (0.72 ms
- *  of CPU per call; 0.43 ms with 25 ms). A CDR lands these few ms later. */
-const BATCH_INTERVAL_MS = 20
+/** a batch starts at most this often, unless FULL_BATCH events are already waiting. A batch costs
+ *  the same CPU whatever its size (a read and a write through Prisma and pg): 50 batches a second
+ *  (20 ms) cost 0.29 cores with 50 calls/s of events in the production server, 10 (100 ms) 0.19;
+ *  0.43 -> 0.35 cores at 200 calls/s (docs/benchmarks.md §2). A CDR lands these few ms later. */
+const BATCH_INTERVAL_MS = 100
+/** …so that a burst does not wait: the events in flight are bounded upstream (the JSON-RPC
+ *  listener keeps 256 notifications pending, kamailio.plugin.ts), and a batch that waited for
+ *  more than that would cap the rate at 256 events per interval */
+const FULL_BATCH = 128
 
 /** The call's row after `p` (undefined row: no CDR yet), and the outbox event it publishes; null: nothing to do. */
 export function foldEvent(existing: Cdr | undefined, p: Pick<Pending, 'event' | 'decision' | 'media'>, now: Date): { row: Cdr; type: string } | null {
@@ -113,8 +119,13 @@ const UPSERT = `INSERT INTO "cdrs" (${NAMES}) SELECT ${NAMES} FROM jsonb_to_reco
   "hangupSide" = EXCLUDED."hangupSide", "mediaQuality" = EXCLUDED."mediaQuality", "updatedAt" = EXCLUDED."updatedAt"`
 
 const OUTBOX_COLS = `"id" uuid, "type" text, "domainId" uuid, "payload" jsonb`
-const OUTBOX_INSERT = `INSERT INTO "outbox_events" ("id", "type", "domainId", "payload")
-  SELECT "id", "type", "domainId", "payload" FROM jsonb_to_recordset($1::jsonb) AS x(${OUTBOX_COLS})`
+// The outbox rows go in with the CDR rows, in the same statement: PostgreSQL runs a data-modifying
+// WITH to completion as part of the statement, so both are committed together or not at all, in
+// one round trip instead of BEGIN, two INSERTs and COMMIT (each a write(2) and a wake-up of the
+// database; ~10 % of the control plane's CPU at 400 calls/s, docs/benchmarks.md §2).
+const WRITE_BATCH = `WITH "cdr" AS (${UPSERT})
+  INSERT INTO "outbox_events" ("id", "type", "domainId", "payload")
+  SELECT "id", "type", "domainId", "payload" FROM jsonb_to_recordset($2::jsonb) AS x(${OUTBOX_COLS})`
 
 const dbDown = (err: unknown) => err instanceof AppError && err.code === 'database_unavailable'
 
@@ -124,30 +135,30 @@ export function cdrService(prisma: PrismaClient) {
 
   async function writeBatch(batch: Pending[]): Promise<void> {
     const now = new Date()
-    await prisma.$transaction(async (tx) => {
-      const callIds = [...new Set(batch.map((p) => p.event.callId))]
-      const existing = await tx.$queryRawUnsafe<Cdr[]>('SELECT * FROM "cdrs" WHERE "callId" = ANY($1::text[])', callIds)
-      const rows = new Map<string, Cdr>(existing.map((r) => [r.callId, r]))
-      const changed = new Map<string, Cdr>()
-      const outbox: Array<Prisma.OutboxEventCreateManyInput & { id: string }> = []
-      for (const p of batch) {
-        const next = foldEvent(rows.get(p.event.callId), p, now)
-        if (!next) continue
-        rows.set(next.row.callId, next.row)
-        changed.set(next.row.callId, next.row)
-        outbox.push({ id: randomUUID(), ...outboxRow({ type: next.type, domainId: next.row.domainId, correlation: { callId: next.row.callId, ...(p.traceId ? { traceId: p.traceId } : {}) }, data: callData(next.row) }) })
-      }
-      if (changed.size === 0) return
-      await tx.$executeRawUnsafe(UPSERT, JSON.stringify([...changed.values()]))
-      await tx.$executeRawUnsafe(OUTBOX_INSERT, JSON.stringify(outbox))
-    })
+    // no transaction around the read: batches are written one at a time (drain), and the upsert
+    // settles a race with another instance on the Call-ID; what must be atomic (a CDR change and
+    // its outbox event) is one statement
+    const callIds = [...new Set(batch.map((p) => p.event.callId))]
+    const existing = await prisma.$queryRawUnsafe<Cdr[]>('SELECT * FROM "cdrs" WHERE "callId" = ANY($1::text[])', callIds)
+    const rows = new Map<string, Cdr>(existing.map((r) => [r.callId, r]))
+    const changed = new Map<string, Cdr>()
+    const outbox: Array<Prisma.OutboxEventCreateManyInput & { id: string }> = []
+    for (const p of batch) {
+      const next = foldEvent(rows.get(p.event.callId), p, now)
+      if (!next) continue
+      rows.set(next.row.callId, next.row)
+      changed.set(next.row.callId, next.row)
+      outbox.push({ id: randomUUID(), ...outboxRow({ type: next.type, domainId: next.row.domainId, correlation: { callId: next.row.callId, ...(p.traceId ? { traceId: p.traceId } : {}) }, data: callData(next.row) }) })
+    }
+    if (changed.size === 0) return
+    await prisma.$executeRawUnsafe(WRITE_BATCH, JSON.stringify([...changed.values()]), JSON.stringify(outbox))
   }
 
   let lastStart = -Infinity
   async function drain(): Promise<void> {
     while (queue.length > 0) {
       const wait = lastStart + BATCH_INTERVAL_MS - performance.now()
-      if (wait > 0 && queue.length < MAX_BATCH) await new Promise((r) => setTimeout(r, wait))
+      if (wait > 0 && queue.length < FULL_BATCH) await new Promise((r) => setTimeout(r, wait))
       lastStart = performance.now()
       const batch = queue.splice(0, MAX_BATCH)
       try {
