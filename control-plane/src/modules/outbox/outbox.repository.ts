@@ -7,12 +7,17 @@ export function outboxRepository(prisma: PrismaClient) {
     unpublished: (take: number) => prisma.outboxEvent.findMany({ where: { publishedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take }),
     oldestUnpublished: () => prisma.outboxEvent.findFirst({ where: { publishedAt: null }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
     enabledSubscriptions: () => prisma.webhookSubscription.findMany({ where: { enabled: true } }),
-    /** Fan-out and "published" in one transaction: the deliveries exist iff the event is marked. */
-    markDispatched: (ids: string[], deliveries: Array<{ subscriptionId: string; eventId: string }>) =>
-      prisma.$transaction(async (tx) => {
-        if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true })
-        await tx.outboxEvent.updateMany({ where: { id: { in: ids } }, data: { publishedAt: new Date() } })
-      }),
+    /** Fan-out and "published" in one transaction: the deliveries exist iff the event is marked.
+     *  Without deliveries (no webhook wants these events) the mark alone: one statement, not three
+     *  round trips (the outbox sees every CDR change: 3 events per call). */
+    markDispatched: (ids: string[], deliveries: Array<{ subscriptionId: string; eventId: string }>) => {
+      const mark = (db: Pick<PrismaClient, 'outboxEvent'>) => db.outboxEvent.updateMany({ where: { id: { in: ids } }, data: { publishedAt: new Date() } })
+      if (deliveries.length === 0) return mark(prisma).then(() => undefined)
+      return prisma.$transaction(async (tx) => {
+        await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true })
+        await mark(tx)
+      })
+    },
     failedDispatch: (ids: string[]) => prisma.outboxEvent.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } }),
     dueDeliveries: (take: number) =>
       prisma.webhookDelivery.findMany({
