@@ -30,7 +30,7 @@ import { loadSnapshotSource } from '../../control-plane/src/modules/routing/rout
 import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { machine, median, round, sampler } from './stats.ts'
-import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, startServer } from './production-server.ts'
+import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, startServer, stopProcess } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -69,14 +69,6 @@ function child(nodeArgs: string[], childArgs: string[]): { proc: ChildProcess; f
   })
   firstLine.catch(() => undefined)
   return { proc, firstLine }
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return
-  const exited = new Promise((r) => proc.once('exit', r))
-  proc.kill('SIGTERM')
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
-  if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
 }
 
 async function main() {
@@ -129,9 +121,9 @@ async function main() {
         const s = sampler(proc.pid!)
         const { proc: loader, firstLine } = child(TSX, ['load', String(PORT), RATES.join(','), String(SECONDS), bodiesFile])
         const rows: Array<Record<string, number>> = JSON.parse(await firstLine)
-        await stop(loader)
+        await stopProcess(loader, 10_000)
         const proc2 = s.stop()
-        await stop(proc)
+        await stopProcess(proc, 10_000)
         for (const r of rows) {
           const row = { run, ...r, serverRssPeakMb: proc2.rssPeakMb }
           ;(results[`${mode.name}@${r.rate}`] ??= []).push(row)

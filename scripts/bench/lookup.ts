@@ -29,7 +29,7 @@ import { buildDataset, FULL } from './dataset.ts'
 import { buildMix } from './mix.ts'
 import { runRpc, type RpcRunResult } from './netstring-client.ts'
 import { machine, median, peakRssMb, round, rssMb, sampler } from './stats.ts'
-import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, snapshotLogged, startServer } from './production-server.ts'
+import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, snapshotLogged, startServer, stopProcess } from './production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -50,7 +50,6 @@ const SECONDS = Number(args.seconds)
 const HTTP_PORT = Number(args['http-port'])
 const RPC_PORT = Number(args['rpc-port'])
 const log = (s: string) => process.stderr.write(`[lookup-bench] ${s}\n`)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -202,11 +201,7 @@ async function main() {
     report.jsonrpc = { saturation2conns64inFlight: summarise(rpcSat), openLoop1conn: rpcFixed }
     report.server = { ...(report.server as object), rssAfterMb: round(rssMb(pid), 1), rssPeakLifetimeMb: round(peakRssMb(pid), 1) }
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM')
-      await Promise.race([new Promise((r) => child!.once('exit', r)), sleep(12_000)])
-      if (child.exitCode === null) child.kill('SIGKILL')
-    }
+    if (child) await stopProcess(child, 12_000)
     await db.drop().catch(() => undefined)
     if (process.env.KEEP_BENCH_TMP) log(`kept ${tmp}`)
     else fs.rmSync(tmp, { recursive: true, force: true })

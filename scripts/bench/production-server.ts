@@ -67,6 +67,19 @@ export function productionEnv(o: ServerEnvOptions): Record<string, string | unde
  *  written in blocks, so the line can land a moment after /health/live answers). */
 export const snapshotLogged = (logFile: string) => () => fs.readFileSync(logFile, 'utf8').includes('routing snapshot rebuilt')
 
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited after `graceMs`; resolves
+ *  once it is gone (at once if it already was). */
+export async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+  const gone = () => child.exitCode !== null || child.signalCode !== null
+  if (gone()) return
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  child.kill('SIGTERM')
+  await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs).unref())])
+  if (gone()) return
+  child.kill('SIGKILL')
+  await exited
+}
+
 export interface StartedServer {
   child: ChildProcess
   pid: number

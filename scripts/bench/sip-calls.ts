@@ -54,7 +54,7 @@ import { renderKamailio } from '../../control-plane/src/modules/config-render/re
 import { buildDataset, type Dataset } from './dataset.ts'
 import { cpuSeconds, machine, peakRssMb, percentile, round, rssMb, treeSampler } from './stats.ts'
 import { captureSip } from './sip-wire.ts'
-import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, snapshotLogged, startServer } from './production-server.ts'
+import { buildServer, envAssignments, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, snapshotLogged, startServer, stopProcess } from './production-server.ts'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks'
 import type { PrismaClient } from '../../control-plane/src/generated/prisma/client.ts'
@@ -101,18 +101,10 @@ function run(cmd: string, argv: string[], cwd: string): Proc {
   }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
-  const exited = new Promise<void>((r) => child.once('exit', () => r()))
   return {
     child,
     out: () => Buffer.concat(chunks).toString(),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      child.kill('SIGTERM')
-      if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) {
-        child.kill('SIGKILL')
-        await exited
-      }
-    },
+    stop: () => stopProcess(child, 5000),
   }
 }
 
@@ -287,14 +279,7 @@ async function compiledControlPlane(setup: DatasetSetup, tmp: string): Promise<C
   let database: Awaited<ReturnType<typeof openDatabase>> | undefined
   let child: ChildProcess | undefined
   const stop = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r))
-      child.kill('SIGTERM')
-      if (!(await Promise.race([exited.then(() => true), sleep(12_000).then(() => false)]))) {
-        child.kill('SIGKILL')
-        await exited
-      }
-    }
+    if (child) await stopProcess(child, 12_000)
     await database?.close().catch(() => undefined)
     await db.drop().catch((err) => log(`could not drop ${db.name}: ${err}`))
   }

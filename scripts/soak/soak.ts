@@ -41,7 +41,7 @@ import { createTestDatabase } from '../../control-plane/test/support/postgres.ts
 import { startKamailio, startRtpengine, type Daemon } from '../../tests/support/daemons.ts'
 import { runSipp, sippUsersCsv, startSipp } from '../../tests/support/sipp.ts'
 import { machine, median, peakRssMb, processTree, round, rssMb } from '../bench/stats.ts'
-import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer } from '../bench/production-server.ts'
+import { buildServer, npmStartEnv, npmStartNodeFlags, productionEnv, ROOT, SERVER_ENTRY, startServer, stopProcess } from '../bench/production-server.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -92,11 +92,7 @@ const cleanup = async () => {
   stopping = true
   try { callee?.stop() } catch { /* gone */ }
   await kam?.stop().catch(() => {})
-  if (cp && !cpExited()) {
-    cp.kill('SIGTERM')
-    await Promise.race([new Promise((r) => cp!.once('exit', r)), sleep(12_000)])
-    if (!cpExited()) cp.kill('SIGKILL')
-  }
+  if (cp) await stopProcess(cp, 12_000)
   await rtp?.stop().catch(() => {})
   await db.drop().catch(() => {})
   if (process.env.KEEP_SOAK_TMP) log(`kept ${tmp}`)
