@@ -34,8 +34,9 @@ export function loggerOptions(level: string, stream: 'application' | 'audit' | '
 
 /**
  * stdout, written in blocks of at least 4 kB, and at least every 200 ms when lines are waiting:
- * at 1,000 dialog events a second, one write(2) per line cost ~6 % of a core on our 2-core VMs
- * (docs/benchmarks.md §2). pino flushes what is left when the process exits.
+ * with one write(2) per line, at 200-400 calls/s (600-1,200 dialog-event lines a second) those
+ * writes took 2-6 % of a core in the server's CPU profiles (docs/benchmarks.md §2). pino flushes
+ * what is left when the process exits.
  */
 function stdoutInBlocks(): DestinationStream {
   const dest = pino.destination({ fd: 1, sync: false, minLength: 4096 })
