@@ -35,18 +35,18 @@ export function loggerOptions(level: string, stream: 'application' | 'audit' | '
 /**
  * stdout, written in blocks of at least 4 kB, and at least every 200 ms when lines are waiting:
  * with one write(2) per line, at 200-400 calls/s (600-1,200 dialog-event lines a second) those
- * writes took 2-6 % of a core in the server's CPU profiles (docs/benchmarks.md §2). pino flushes
- * what is left when the process exits.
+ * writes took 2-6 % of a core in the server's CPU profiles (docs/benchmarks.md §2).
+ * The blocks are written synchronously, and what is left is written when the process exits: with
+ * asynchronous writes, a block still in flight when process.exit() ran was lost (~120 of 2,000
+ * lines in a test). One writer per process, whatever the number of apps built in it.
  */
+let stdout: DestinationStream | undefined
 function stdoutInBlocks(): DestinationStream {
-  const dest = pino.destination({ fd: 1, sync: false, minLength: 4096 })
-  const timer = setInterval(() => {
-    try {
-      dest.flush()
-    } catch {
-      clearInterval(timer) // the stream was closed (flush throws once it is destroyed)
-    }
-  }, 200).unref()
+  if (stdout) return stdout
+  const dest = pino.destination({ fd: 1, sync: true, minLength: 4096 })
+  setInterval(() => dest.flush(), 200).unref()
+  process.once('exit', () => dest.flushSync())
+  stdout = dest
   return dest
 }
 

@@ -1,5 +1,6 @@
 // The server's log lines go to stdout in blocks (lib/logger.ts): a line waits at most ~200 ms for
-// its block, and nothing is lost when the process exits right after logging.
+// its block, and nothing is lost when the process exits right after logging, even right after a
+// burst (a block still being written asynchronously at exit was lost once: 1,878 of 2,000 lines).
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
@@ -38,7 +39,7 @@ t.test('a lone line reaches stdout without waiting for a full block or the exit'
 })
 
 t.test('many lines all arrive, in order', async (t) => {
-  const { lines } = await run(`for (let i = 0; i < 2000; i++) logs.diagnostic.info({ i }, 'event'); setTimeout(() => process.exit(0), 10)`)
-  t.equal(lines.length, 2000)
+  const { lines } = await run(`for (let i = 0; i < 20000; i++) logs.diagnostic.info({ i }, 'event'); setTimeout(() => process.exit(0), 10)`)
+  t.equal(lines.length, 20000)
   t.ok(lines.every((l, i) => l.line.i === i), 'in order')
 })
